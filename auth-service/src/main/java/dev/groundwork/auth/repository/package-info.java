@@ -1,0 +1,2 @@
+/** Persistence: Panache repositories and entities. */
+package dev.groundwork.auth.repository;

@@ -1,0 +1,2 @@
+/** The service's logic, independent of HTTP and storage. */
+package dev.groundwork.auth.service;

@@ -1,0 +1,2 @@
+/** Health checks beyond the built-in Postgres and Redis ones. */
+package dev.groundwork.cache.health;

@@ -1,0 +1,2 @@
+/** HTTP resources, their DTOs and exception mappers. */
+package dev.groundwork.cache.rest;

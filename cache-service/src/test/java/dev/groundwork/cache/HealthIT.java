@@ -1,0 +1,15 @@
+package dev.groundwork.cache;
+
+import dev.groundwork.testsupport.ProductionLogs;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import org.junit.jupiter.api.Test;
+
+/** The same contract against the packaged jar, in the prod profile. */
+@QuarkusIntegrationTest
+class HealthIT extends HealthTest {
+
+    @Test
+    void productionLogsAreJson() throws Exception {
+        ProductionLogs.assertJsonLines("cache-service");
+    }
+}

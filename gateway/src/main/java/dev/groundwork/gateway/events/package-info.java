@@ -1,0 +1,2 @@
+/** Publishers and consumers of the fleet's events. */
+package dev.groundwork.gateway.events;

@@ -1,0 +1,83 @@
+package dev.groundwork.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.groundwork.infra.RedisUrl;
+
+/**
+ * A private {@code redis-server} on a free port that a test owns, so it can stop and restart Redis without
+ * touching the shared server. Needs {@code redis-server} on the PATH (it is where Redis is installed locally).
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+    private final int port;
+    private final Path directory;
+    private Process process;
+
+    private RedisServerProcess(int port, Path directory) {
+        this.port = port;
+        this.directory = directory;
+    }
+
+    public static RedisServerProcess start() throws IOException {
+        RedisServerProcess redis = new RedisServerProcess(freePort(), Files.createTempDirectory("groundwork-redis"));
+        redis.restart();
+        return redis;
+    }
+
+    public RedisUrl url() {
+        return RedisUrl.parse("redis://127.0.0.1:" + port);
+    }
+
+    /** Starts the server again on the same port (after {@link #stop()}); waits until it answers PING. */
+    public void restart() throws IOException {
+        process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", directory.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("redis.log").toFile())
+                .start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (true) {
+            try (RedisConnection connection = RedisConnection.open(url())) {
+                connection.call("PING");
+                return;
+            } catch (IOException notYet) {
+                if (Instant.now().isAfter(deadline) || !process.isAlive()) {
+                    throw new IOException("redis-server did not start on port " + port + ", see " + directory.resolve("redis.log"));
+                }
+                sleep();
+            }
+        }
+    }
+
+    /** Kills the server the hard way, as a crash or a lost node would. */
+    public void stop() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

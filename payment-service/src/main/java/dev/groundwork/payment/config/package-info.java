@@ -1,0 +1,2 @@
+/** Typed configuration ({@code @ConfigMapping}). */
+package dev.groundwork.payment.config;
