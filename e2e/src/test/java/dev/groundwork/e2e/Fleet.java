@@ -1,0 +1,152 @@
+package dev.groundwork.e2e;
+
+import dev.groundwork.infra.DatabaseUrl;
+import dev.groundwork.infra.RedisUrl;
+import dev.groundwork.testsupport.RealInfrastructure;
+import dev.groundwork.testsupport.RedisServerProcess;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+
+/**
+ * The whole fleet as real processes, started the way {@code ./groundwork up} starts it: each service's packaged
+ * jar ({@code <service>/target/quarkus-app/quarkus-run.jar}) in its own JVM, here on free ports, with a fresh
+ * database and its own Redis. Every end-to-end test starts one with {@link #start(RedisUrl)} and closes it.
+ */
+public final class Fleet implements AutoCloseable {
+
+    public static final List<String> SERVICES = List.of("gateway", "auth-service", "payment-service",
+            "cache-service", "monitoring-service");
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path LOGS = Path.of("target", "fleet-logs").toAbsolutePath();
+
+    private final Map<String, Integer> ports;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private Fleet(Map<String, Integer> ports) {
+        this.ports = ports;
+    }
+
+    /**
+     * Starts the five services against the Postgres named by {@code SUPABASE_DB_URL} (a fresh database
+     * {@code groundwork_test_e2e}) and the given Redis; returns once every process runs (not yet ready).
+     */
+    public static Fleet start(RedisUrl redis) throws IOException {
+        DatabaseUrl server = DatabaseUrl.parse(System.getenv("SUPABASE_DB_URL"), System.getenv("SUPABASE_DB_USER"),
+                System.getenv("SUPABASE_DB_PASSWORD"));
+        DatabaseUrl database = RealInfrastructure.freshDatabase(server, "e2e");
+
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (String service : SERVICES) {
+            ports.put(service, RedisServerProcess.freePort());
+        }
+        Fleet fleet = new Fleet(ports);
+        Files.createDirectories(LOGS);
+        for (String service : SERVICES) {
+            Path jar = ROOT.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+            if (!Files.exists(jar)) {
+                fleet.close();
+                throw new IllegalStateException(jar + " is missing: build the services first (./mvnw package)");
+            }
+            ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(LOGS.resolve(service + ".log").toFile());
+            Map<String, String> env = builder.environment();
+            env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
+            env.put("SUPABASE_DB_URL", database.jdbcUrl());
+            database.username().ifPresent(u -> env.put("SUPABASE_DB_USER", u));
+            database.password().ifPresent(p -> env.put("SUPABASE_DB_PASSWORD", p));
+            env.put("REDIS_URL", redis.url());
+            env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+            env.put("AUTH_DATA_DIR", Path.of("target", "fleet-data", "auth").toAbsolutePath().toString());
+            env.put("GATEWAY_UPSTREAMS_AUTH", "http://127.0.0.1:" + ports.get("auth-service"));
+            env.put("GATEWAY_UPSTREAMS_PAYMENT", "http://127.0.0.1:" + ports.get("payment-service"));
+            env.put("GATEWAY_UPSTREAMS_CACHE", "http://127.0.0.1:" + ports.get("cache-service"));
+            env.put("GATEWAY_UPSTREAMS_MONITORING", "http://127.0.0.1:" + ports.get("monitoring-service"));
+            fleet.processes.put(service, builder.start());
+        }
+        return fleet;
+    }
+
+    public URI url(String service) {
+        return URI.create("http://127.0.0.1:" + ports.get(service));
+    }
+
+    public Process process(String service) {
+        return processes.get(service);
+    }
+
+    /** The HTTP status of GET {@code path} on a service, or -1 when it does not answer. */
+    public int status(String service, String path) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(url(service).resolve(path)).timeout(Duration.ofSeconds(5)).GET().build();
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Waits until every service's readiness status satisfies {@code wanted}; fails naming the ones that did not. */
+    public void awaitReadiness(IntPredicate wanted, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        List<String> waiting = new ArrayList<>(SERVICES);
+        while (true) {
+            waiting.removeIf(service -> wanted.test(status(service, "/q/health/ready")));
+            if (waiting.isEmpty()) {
+                return;
+            }
+            for (String service : waiting) {
+                if (!processes.get(service).isAlive()) {
+                    throw new AssertionError(service + " exited; see " + LOGS.resolve(service + ".log"));
+                }
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("after " + timeout.toSeconds() + "s still waiting for " + waiting + "; logs in " + LOGS);
+            }
+            sleep(250);
+        }
+    }
+
+    public void awaitReady(Duration timeout) {
+        awaitReadiness(status -> status == 200, timeout);
+    }
+
+    /** Stops every service (SIGTERM, then SIGKILL after 20 s) and waits until the processes are gone. */
+    @Override
+    public void close() {
+        processes.values().forEach(Process::destroy);
+        for (Process process : processes.values()) {
+            try {
+                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
