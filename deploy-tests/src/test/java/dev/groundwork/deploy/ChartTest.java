@@ -14,10 +14,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -41,7 +39,7 @@ class ChartTest {
 
     @BeforeAll
     static void copyChartsAndUpdateDependencies() throws IOException {
-        deleteRecursively(CHARTS);
+        DeployFiles.deleteRecursively(CHARTS);
         try (Stream<Path> files = Files.walk(SOURCE)) {
             for (Path file : files.toList()) {
                 Path copy = CHARTS.resolve(SOURCE.relativize(file).toString());
@@ -192,20 +190,5 @@ class ChartTest {
 
     static List<EnvVar> env(Deployment deployment) {
         return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }
