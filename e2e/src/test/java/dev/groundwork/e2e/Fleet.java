@@ -45,10 +45,21 @@ public final class Fleet implements AutoCloseable {
      * {@code groundwork_test_e2e}) and the given Redis; returns once every process runs (not yet ready).
      */
     public static Fleet start(RedisUrl redis) throws IOException {
-        DatabaseUrl server = DatabaseUrl.parse(System.getenv("SUPABASE_DB_URL"), System.getenv("SUPABASE_DB_USER"),
-                System.getenv("SUPABASE_DB_PASSWORD"));
-        DatabaseUrl database = RealInfrastructure.freshDatabase(server, "e2e");
+        return start(redis, RealInfrastructure.freshDatabase(testServer(), "e2e").jdbcUrl());
+    }
 
+    /** The Postgres server the tests were given ({@code SUPABASE_DB_URL}, …). */
+    public static DatabaseUrl testServer() {
+        return DatabaseUrl.parse(System.getenv("SUPABASE_DB_URL"), System.getenv("SUPABASE_DB_USER"),
+                System.getenv("SUPABASE_DB_PASSWORD"));
+    }
+
+    /**
+     * Starts the five services with {@code SUPABASE_DB_URL} set to {@code databaseUrl} exactly as given (the
+     * credentials of the test server go in {@code SUPABASE_DB_USER}/{@code SUPABASE_DB_PASSWORD}).
+     */
+    public static Fleet start(RedisUrl redis, String databaseUrl) throws IOException {
+        DatabaseUrl server = testServer();
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String service : SERVICES) {
             ports.put(service, RedisServerProcess.freePort());
@@ -66,9 +77,9 @@ public final class Fleet implements AutoCloseable {
                     .redirectOutput(LOGS.resolve(service + ".log").toFile());
             Map<String, String> env = builder.environment();
             env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
-            env.put("SUPABASE_DB_URL", database.jdbcUrl());
-            database.username().ifPresent(u -> env.put("SUPABASE_DB_USER", u));
-            database.password().ifPresent(p -> env.put("SUPABASE_DB_PASSWORD", p));
+            env.put("SUPABASE_DB_URL", databaseUrl);
+            server.username().ifPresent(u -> env.put("SUPABASE_DB_USER", u));
+            server.password().ifPresent(p -> env.put("SUPABASE_DB_PASSWORD", p));
             env.put("REDIS_URL", redis.url());
             env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
             env.put("AUTH_DATA_DIR", Path.of("target", "fleet-data", "auth").toAbsolutePath().toString());
