@@ -4,6 +4,7 @@ import dev.groundwork.infra.DatabaseUrl;
 import dev.groundwork.infra.RedisUrl;
 import dev.groundwork.testsupport.RealInfrastructure;
 import dev.groundwork.testsupport.RedisServerProcess;
+import dev.groundwork.testsupport.TestServers;
 
 import java.io.IOException;
 import java.net.URI;
@@ -41,17 +42,22 @@ public final class Fleet implements AutoCloseable {
     }
 
     /**
-     * Starts the five services against the Postgres named by {@code SUPABASE_DB_URL} (a fresh database
+     * Starts the five services against the tests' Postgres (a fresh database
      * {@code groundwork_test_e2e}) and the given Redis; returns once every process runs (not yet ready).
      */
     public static Fleet start(RedisUrl redis) throws IOException {
         return start(redis, RealInfrastructure.freshDatabase(testServer(), "e2e").jdbcUrl());
     }
 
-    /** The Postgres server the tests were given ({@code SUPABASE_DB_URL}, …). */
+    /** The Postgres server of the tests (named or local; the fleet's processes cannot use Dev Services). */
     public static DatabaseUrl testServer() {
-        return DatabaseUrl.parse(System.getenv("SUPABASE_DB_URL"), System.getenv("SUPABASE_DB_USER"),
-                System.getenv("SUPABASE_DB_PASSWORD"));
+        return TestServers.database().orElseThrow(() -> new IllegalStateException(TestServers.missingMessage("e2e")));
+    }
+
+    /** The Redis server of the tests, logical database {@code e2e}, emptied. */
+    public static RedisUrl testRedis() {
+        RedisUrl server = TestServers.redis().orElseThrow(() -> new IllegalStateException(TestServers.missingMessage("e2e")));
+        return RealInfrastructure.freshRedis(server, "e2e");
     }
 
     /**
@@ -111,6 +117,17 @@ public final class Fleet implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** The body of GET {@code path} on a service, whatever its status. */
+    public String body(String service, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(url(service).resolve(path)).timeout(Duration.ofSeconds(5)).GET().build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Everything the service printed. */
+    public Path log(String service) {
+        return LOGS.resolve(service + ".log");
     }
 
     /** Waits until every service's readiness status satisfies {@code wanted}; fails naming the ones that did not. */

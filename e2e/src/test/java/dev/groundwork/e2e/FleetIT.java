@@ -8,26 +8,40 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.groundwork.infra.DatabaseUrl;
+import dev.groundwork.testsupport.RealInfrastructure;
+
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * The five packaged services as separate processes: they all come up, their readiness follows Redis (DOWN when
- * it stops, UP again when it returns, without a restart), and they stop cleanly. The fleet has a Redis of its
- * own so that the test can kill it.
+ * it stops, UP again when it returns, without a restart), no credential shows in their logs, metrics or health,
+ * and they stop cleanly. The fleet has a password-protected Redis of its own so that the test can kill it, and
+ * a database URL with a password inside, as Supabase shows it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetIT {
+
+    static final String REDIS_PASSWORD = "redis-pw-7Hq2xVb9";
+    /** The local test server trusts its clients, so this password is carried but never checked. */
+    static final String DATABASE_PASSWORD = "db-pw-Kp4mZr8W";
 
     static RedisServerProcess redis;
     static Fleet fleet;
 
     @BeforeAll
     static void startFleet() throws Exception {
-        redis = RedisServerProcess.start();
-        fleet = Fleet.start(redis.url());
+        redis = RedisServerProcess.start(REDIS_PASSWORD);
+        DatabaseUrl database = RealInfrastructure.freshDatabase(Fleet.testServer(), "e2e");
+        String databaseUrl = database.password().isPresent() ? database.jdbcUrl()
+                : "postgresql://" + database.username().orElse("postgres") + ":" + DATABASE_PASSWORD + "@"
+                + database.host() + ":" + database.port() + "/" + database.database();
+        fleet = Fleet.start(redis.url(), databaseUrl);
     }
 
     @AfterAll
@@ -67,6 +81,22 @@ class FleetIT {
 
     @Test
     @Order(3)
+    void credentialsNeverReachLogsMetricsOrHealth() throws Exception {
+        fleet.awaitReady(Duration.ofSeconds(60));
+        for (String service : Fleet.SERVICES) {
+            for (String path : List.of("/q/metrics", "/q/health", "/q/openapi")) {
+                String body = fleet.body(service, path);
+                assertFalse(body.contains(REDIS_PASSWORD) || body.contains(DATABASE_PASSWORD), service + path + " shows a password");
+            }
+            String log = Files.readString(fleet.log(service));
+            assertFalse(log.isBlank(), service + " logged nothing");
+            assertFalse(log.contains(REDIS_PASSWORD), service + " logged the Redis password");
+            assertFalse(log.contains(DATABASE_PASSWORD), service + " logged the database password");
+        }
+    }
+
+    @Test
+    @Order(4)
     void theFleetStopsCleanly() {
         fleet.close();
         for (String service : Fleet.SERVICES) {

@@ -1,7 +1,6 @@
 package dev.groundwork.e2e;
 
 import dev.groundwork.infra.DatabaseUrl;
-import dev.groundwork.infra.RedisUrl;
 import dev.groundwork.testsupport.RealInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,8 +63,7 @@ class TransactionPoolerIT {
 
     @Test
     void theFleetMigratesAndBecomesReadyThroughThePooler() throws Exception {
-        RedisUrl redis = RedisUrl.parse(System.getenv("REDIS_URL")).withDatabase(RealInfrastructure.redisDatabase("e2e"));
-        try (Fleet fleet = Fleet.start(redis, pooledUrl)) {
+        try (Fleet fleet = Fleet.start(Fleet.testRedis(), pooledUrl)) {
             fleet.awaitReady(Duration.ofSeconds(120));
             for (int i = 0; i < 10; i++) {
                 for (String service : Fleet.SERVICES) {

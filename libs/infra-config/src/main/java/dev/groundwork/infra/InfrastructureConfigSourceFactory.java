@@ -6,6 +6,8 @@ import io.smallrye.config.ConfigValue;
 import io.smallrye.config.common.MapBackedConfigSource;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,10 @@ import java.util.OptionalInt;
  * {@code quarkus.datasource.*} and {@code REDIS_URL} onto {@code quarkus.redis.hosts}.
  *
  * <p>Without them, every profile but {@code test} gets the local servers (Postgres on 5432, database
- * {@code groundwork}; Redis on 6379), so that a first run needs no configuration. In {@code test} it
- * sets nothing: the test-support library or Quarkus Dev Services decide there.
+ * {@code groundwork}; Redis on 6379), so that a first run needs no configuration. In {@code test} the
+ * test-support library supplies the URLs when the tests start; this factory only decides whether Quarkus Dev
+ * Services may start containers, because they decide at build time, before any test resource runs: only when
+ * nothing is named and there is a Docker engine to ask.
  */
 public class InfrastructureConfigSourceFactory implements ConfigSourceFactory {
 
@@ -32,16 +36,23 @@ public class InfrastructureConfigSourceFactory implements ConfigSourceFactory {
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         boolean test = context.getProfiles().contains("test");
         Map<String, String> properties = new HashMap<>();
+        if (test) {
+            boolean named = value(context, "SUPABASE_DB_URL", null) != null || value(context, "REDIS_URL", null) != null;
+            if (named || !dockerPresent()) {
+                properties.put("quarkus.devservices.enabled", "false");
+            }
+            return source(properties);
+        }
 
-        String databaseUrl = value(context, "SUPABASE_DB_URL", test ? null : LOCAL_DATABASE_URL);
-        if (databaseUrl != null && hasPostgresDriver(getClass().getClassLoader())) {
-            properties.putAll(datasourceProperties(DatabaseUrl.parse(databaseUrl,
+        if (hasPostgresDriver(getClass().getClassLoader())) {
+            properties.putAll(datasourceProperties(DatabaseUrl.parse(value(context, "SUPABASE_DB_URL", LOCAL_DATABASE_URL),
                     value(context, "SUPABASE_DB_USER", null), value(context, "SUPABASE_DB_PASSWORD", null))));
         }
-        String redisUrl = value(context, "REDIS_URL", test ? null : LOCAL_REDIS_URL);
-        if (redisUrl != null) {
-            properties.put("quarkus.redis.hosts", RedisUrl.parse(redisUrl).url());
-        }
+        properties.put("quarkus.redis.hosts", RedisUrl.parse(value(context, "REDIS_URL", LOCAL_REDIS_URL)).url());
+        return source(properties);
+    }
+
+    private static List<ConfigSource> source(Map<String, String> properties) {
         return List.of(new MapBackedConfigSource("groundwork-infrastructure", properties, ORDINAL) {
         });
     }
@@ -59,6 +70,15 @@ public class InfrastructureConfigSourceFactory implements ConfigSourceFactory {
         db.username().ifPresent(u -> properties.put("quarkus.datasource.username", u));
         db.password().ifPresent(p -> properties.put("quarkus.datasource.password", p));
         return properties;
+    }
+
+    /**
+     * Whether there is a Docker engine for Dev Services: DOCKER_HOST is set or the default socket exists. A file
+     * check, not a process: config is built several times per start.
+     */
+    public static boolean dockerPresent() {
+        String dockerHost = System.getenv("DOCKER_HOST");
+        return (dockerHost != null && !dockerHost.isBlank()) || Files.exists(Path.of("/var/run/docker.sock"));
     }
 
     private static String value(ConfigSourceContext context, String name, String fallback) {

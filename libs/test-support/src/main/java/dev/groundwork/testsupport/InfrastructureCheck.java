@@ -12,8 +12,8 @@ public class InfrastructureCheck implements LauncherSessionListener {
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        if (!RealInfrastructure.serversNamed() && !RealInfrastructure.dockerAvailable()) {
-            String message = RealInfrastructure.missingMessage(RealInfrastructure.moduleName());
+        if (!TestServers.available()) {
+            String message = TestServers.missingMessage(RealInfrastructure.moduleName());
             System.err.println("\n" + message + "\n");
             throw new RealInfrastructure.InfrastructureMissing(message);
         }

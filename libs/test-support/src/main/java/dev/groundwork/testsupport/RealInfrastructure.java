@@ -5,7 +5,6 @@ import dev.groundwork.infra.InfrastructureConfigSourceFactory;
 import dev.groundwork.infra.RedisUrl;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,17 +16,11 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Gives a module's {@code @QuarkusTest}s real Postgres and Redis, isolated from other modules.
- *
- * <ul>
- *   <li>When the environment names servers ({@code SUPABASE_DB_URL}, {@code REDIS_URL}; {@code ./groundwork test}
- *   and {@code .ci/run} do), the module gets its own fresh database {@code groundwork_test_<module>} on that
- *   Postgres and its own emptied logical database on that Redis.</li>
- *   <li>When nothing is named and Docker is there, it sets nothing, and Quarkus Dev Services start containers.</li>
- *   <li>Otherwise it stops with one message saying what to start.</li>
- * </ul>
- * Register it once per module with {@code @QuarkusTestResource(RealInfrastructure.class)} on one test class: it
- * then applies to every test of the module, so Quarkus starts once.
+ * Gives a module's {@code @QuarkusTest}s real Postgres and Redis, isolated from other modules: on the servers
+ * {@link TestServers} finds, the module gets its own fresh database {@code groundwork_test_<module>} and its own
+ * emptied Redis logical database; when those are Quarkus Dev Services, it sets nothing. Register it once per
+ * module with {@code @QuarkusTestResource(RealInfrastructure.class)} on one test class: it then applies to every
+ * test of the module, so Quarkus starts once.
  */
 public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
 
@@ -38,31 +31,18 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         String module = moduleName();
-        String databaseUrl = System.getenv("SUPABASE_DB_URL");
-        String redisUrl = System.getenv("REDIS_URL");
-        boolean needsDatabase = needsDatabase();
-        if (!serversNamed()) {
-            if (dockerAvailable()) {
-                return Map.of(); // Quarkus Dev Services start Postgres and Redis containers
-            }
-            throw new InfrastructureMissing(missingMessage(module));
+        if (TestServers.useDevServices()) {
+            return Map.of();
         }
-
+        if (!TestServers.available()) {
+            throw new InfrastructureMissing(TestServers.missingMessage(module));
+        }
         Map<String, String> config = new HashMap<>();
-        if (needsDatabase) {
-            DatabaseUrl server = DatabaseUrl.parse(databaseUrl, System.getenv("SUPABASE_DB_USER"),
-                    System.getenv("SUPABASE_DB_PASSWORD"));
-            config.putAll(InfrastructureConfigSourceFactory.datasourceProperties(freshDatabase(server, module)));
+        if (TestServers.needsDatabase()) {
+            config.putAll(InfrastructureConfigSourceFactory.datasourceProperties(
+                    freshDatabase(TestServers.database().orElseThrow(), module)));
         }
-        RedisUrl moduleRedis = RedisUrl.parse(redisUrl).withDatabase(redisDatabase(module));
-        try (RedisConnection redis = RedisConnection.open(moduleRedis)) {
-            redis.call("FLUSHDB");
-        } catch (Exception e) {
-            throw new InfrastructureMissing("Redis at %s:%d (from REDIS_URL) is not reachable (%s). Start it, e.g.: %s"
-                    .formatted(moduleRedis.host(), moduleRedis.port(), e.getMessage(),
-                            "redis-server --daemonize yes --port " + moduleRedis.port()));
-        }
-        config.put("quarkus.redis.hosts", moduleRedis.url());
+        config.put("quarkus.redis.hosts", freshRedis(TestServers.redis().orElseThrow(), module).url());
         return config;
     }
 
@@ -93,49 +73,24 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
             statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
-            throw new InfrastructureMissing("Postgres at %s:%d (from SUPABASE_DB_URL) is not usable (%s). Start it, e.g.: %s"
+            throw new InfrastructureMissing("Postgres at %s:%d is not usable (%s). Start it, e.g.: %s"
                     .formatted(server.host(), server.port(), e.getMessage(),
                             "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"));
         }
         return server.withDatabase(name);
     }
 
-    /** Whether the environment names the servers this module needs. */
-    static boolean serversNamed() {
-        return present(System.getenv("REDIS_URL")) && (!needsDatabase() || present(System.getenv("SUPABASE_DB_URL")));
-    }
-
-    static boolean needsDatabase() {
-        return InfrastructureConfigSourceFactory.hasPostgresDriver(RealInfrastructure.class.getClassLoader());
-    }
-
-    static String missingMessage(String module) {
-        return """
-                No Postgres and Redis for the tests of %s.
-                Run the tests through ./groundwork test (it finds or starts the local servers), or name the servers:
-                  export SUPABASE_DB_URL=postgresql://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379
-                or start a Docker engine so that Quarkus Dev Services can run them in containers.""".formatted(module);
-    }
-
-    private static boolean present(String value) {
-        return value != null && !value.isBlank();
-    }
-
-    /** A Docker engine that answers, not just a client on the PATH. */
-    static boolean dockerAvailable() {
-        if (!present(System.getenv("DOCKER_HOST")) && !Files.exists(Path.of("/var/run/docker.sock"))) {
-            return false;
+    /** The module's own logical database on {@code server}, emptied. */
+    public static RedisUrl freshRedis(RedisUrl server, String module) {
+        RedisUrl moduleRedis = server.withDatabase(redisDatabase(module));
+        try (RedisConnection redis = RedisConnection.open(moduleRedis)) {
+            redis.call("FLUSHDB");
+        } catch (Exception e) {
+            throw new InfrastructureMissing("Redis at %s:%d is not usable (%s). Start it, e.g.: %s"
+                    .formatted(moduleRedis.host(), moduleRedis.port(), e.getMessage(),
+                            "redis-server --daemonize yes --port " + moduleRedis.port()));
         }
-        try {
-            Process info = new ProcessBuilder("docker", "info").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return info.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && info.exitValue() == 0;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return moduleRedis;
     }
 
     /** A setup failure that is fully explained by its message: no stack trace to read through. */

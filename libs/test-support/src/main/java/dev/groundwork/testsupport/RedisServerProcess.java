@@ -17,27 +17,39 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final int port;
     private final Path directory;
+    private final String password;
     private Process process;
 
-    private RedisServerProcess(int port, Path directory) {
+    private RedisServerProcess(int port, Path directory, String password) {
         this.port = port;
         this.directory = directory;
+        this.password = password;
     }
 
     public static RedisServerProcess start() throws IOException {
-        RedisServerProcess redis = new RedisServerProcess(freePort(), Files.createTempDirectory("groundwork-redis"));
+        return start(null);
+    }
+
+    /** A server that requires {@code password} ({@code requirepass}); null for none. */
+    public static RedisServerProcess start(String password) throws IOException {
+        RedisServerProcess redis = new RedisServerProcess(freePort(), Files.createTempDirectory("groundwork-redis"), password);
         redis.restart();
         return redis;
     }
 
     public RedisUrl url() {
-        return RedisUrl.parse("redis://127.0.0.1:" + port);
+        return RedisUrl.parse("redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port);
     }
 
     /** Starts the server again on the same port (after {@link #stop()}); waits until it answers PING. */
     public void restart() throws IOException {
-        process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", directory.toString())
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-server",
+                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", directory.toString()));
+        if (password != null) {
+            command.addAll(java.util.List.of("--requirepass", password));
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("redis.log").toFile())
                 .start();
