@@ -80,7 +80,7 @@ public final class Fleet implements AutoCloseable {
             }
             ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
                     .redirectErrorStream(true)
-                    .redirectOutput(LOGS.resolve(service + ".log").toFile());
+                    .redirectOutput(fleet.log(service).toFile());
             Map<String, String> env = builder.environment();
             env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
             env.put("SUPABASE_DB_URL", databaseUrl);
@@ -109,8 +109,7 @@ public final class Fleet implements AutoCloseable {
     /** The HTTP status of GET {@code path} on a service, or -1 when it does not answer. */
     public int status(String service, String path) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(url(service).resolve(path)).timeout(Duration.ofSeconds(5)).GET().build();
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(get(service, path), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -121,8 +120,11 @@ public final class Fleet implements AutoCloseable {
 
     /** The body of GET {@code path} on a service, whatever its status. */
     public String body(String service, String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(url(service).resolve(path)).timeout(Duration.ofSeconds(5)).GET().build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(get(service, path), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private HttpRequest get(String service, String path) {
+        return HttpRequest.newBuilder(url(service).resolve(path)).timeout(Duration.ofSeconds(5)).GET().build();
     }
 
     /** Everything the service printed. */
@@ -141,7 +143,7 @@ public final class Fleet implements AutoCloseable {
             }
             for (String service : waiting) {
                 if (!processes.get(service).isAlive()) {
-                    throw new AssertionError(service + " exited; see " + LOGS.resolve(service + ".log"));
+                    throw new AssertionError(service + " exited; see " + log(service));
                 }
             }
             if (Instant.now().isAfter(deadline)) {

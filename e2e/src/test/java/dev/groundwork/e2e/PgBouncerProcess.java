@@ -1,10 +1,9 @@
 package dev.groundwork.e2e;
 
 import dev.groundwork.infra.DatabaseUrl;
+import dev.groundwork.testsupport.TestServers;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -104,11 +103,6 @@ final class PgBouncerProcess implements AutoCloseable {
     }
 
     private static boolean listening() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", PORT), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return TestServers.listening("127.0.0.1", PORT);
     }
 }

@@ -74,7 +74,8 @@ public final class TestServers {
                 or start a Docker engine so that Quarkus Dev Services can run them in containers.""".formatted(module);
     }
 
-    private static boolean listening(String host, int port) {
+    /** Whether something accepts TCP connections on host:port. */
+    public static boolean listening(String host, int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 500);
             return true;
