@@ -26,7 +26,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
 
     /** Redis logical databases per module, so that modules never see each other's keys. 0 is left to ./groundwork up. */
     private static final List<String> REDIS_DATABASES = List.of("", "auth-service", "payment-service",
-            "cache-service", "monitoring-service", "gateway", "e2e");
+            "cache-service", "monitoring-service", "gateway", "e2e", "events");
 
     @Override
     public Map<String, String> start() {
@@ -59,7 +59,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     /** The Redis logical database reserved for a module's tests. */
     public static int redisDatabase(String module) {
         int index = REDIS_DATABASES.indexOf(module);
-        return index > 0 ? index : 7 + Math.floorMod(module.hashCode(), 8);
+        return index > 0 ? index : 8 + Math.floorMod(module.hashCode(), 8);
     }
 
     /** Drops and creates {@code groundwork_test_<module>} on the named server, so a run never sees the last one's rows. */

@@ -18,12 +18,14 @@ public final class RedisServerProcess implements AutoCloseable {
     private final int port;
     private final Path directory;
     private final String password;
+    private final boolean durable;
     private Process process;
 
-    private RedisServerProcess(int port, Path directory, String password) {
+    private RedisServerProcess(int port, Path directory, String password, boolean durable) {
         this.port = port;
         this.directory = directory;
         this.password = password;
+        this.durable = durable;
     }
 
     public static RedisServerProcess start() throws IOException {
@@ -32,7 +34,19 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** A server that requires {@code password} ({@code requirepass}); null for none. */
     public static RedisServerProcess start(String password) throws IOException {
-        RedisServerProcess redis = new RedisServerProcess(freePort(), Files.createTempDirectory("groundwork-redis"), password);
+        return start(password, false);
+    }
+
+    /**
+     * A server that keeps its data across {@link #stop()} and {@link #restart()}, as production Redis for event
+     * streams must: an append-only file synced on every write, so even a killed server loses no acknowledged write.
+     */
+    public static RedisServerProcess startDurable() throws IOException {
+        return start(null, true);
+    }
+
+    private static RedisServerProcess start(String password, boolean durable) throws IOException {
+        RedisServerProcess redis = new RedisServerProcess(freePort(), Files.createTempDirectory("groundwork-redis"), password, durable);
         redis.restart();
         return redis;
     }
@@ -44,7 +58,8 @@ public final class RedisServerProcess implements AutoCloseable {
     /** Starts the server again on the same port (after {@link #stop()}); waits until it answers PING. */
     public void restart() throws IOException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-server",
-                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", durable ? "yes" : "no", "--appendfsync", "always",
                 "--dir", directory.toString()));
         if (password != null) {
             command.addAll(java.util.List.of("--requirepass", password));
