@@ -96,7 +96,9 @@ public final class EventCodec {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message); // Jackson appends the source location on further lines
+
     }
 
     /** The request that caused an event: carried in the extensions {@code requestid} and {@code traceparent}. */

@@ -83,6 +83,7 @@ public final class StreamConsumer implements Runnable {
     private final Map<String, AtomicLong> lag = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Timer deliveryLatency;
+    private final Counter failures;
     private volatile boolean running = true;
     private RedisConnection connection;
     private Instant nextClaim = Instant.EPOCH;
@@ -105,6 +106,8 @@ public final class StreamConsumer implements Runnable {
         this.deliveryLatency = Timer.builder("groundwork.events.delivery").tag("group", group)
                 .description("From the event's time to the end of its handler").publishPercentileHistogram()
                 .register(meters);
+        this.failures = Counter.builder("groundwork.events.consumer.failures").tag("group", group)
+                .description("Consumer rounds that failed (Redis or database unavailable)").register(meters);
     }
 
     public String group() {
@@ -141,6 +144,7 @@ public final class StreamConsumer implements Runnable {
                     break;
                 }
                 closeConnection();
+                failures.increment();
                 Duration wait = backoff.next();
                 if (backoff.failures() == 1) {
                     LOG.warnf("Consumer %s cannot read %s, retrying (next in %d ms): %s", group, streams, wait.toMillis(), e.toString());
@@ -197,8 +201,8 @@ public final class StreamConsumer implements Runnable {
                         settings.claimIdle().toMillis(), start, "COUNT", settings.batchSize()));
                 Response entries = reply.get(1);
                 if (entries.size() > 0) {
-                    Map<String, Long> deliveries = deliveryCounts(stream, entries.get(0).toString(),
-                            entries.get(entries.size() - 1).toString());
+                    Map<String, Long> deliveries = deliveryCounts(stream, entries.get(0).get(0).toString(),
+                            entries.get(entries.size() - 1).get(0).toString());
                     for (Response entry : entries) {
                         String id = entry.get(0).toString();
                         process(stream, id, RedisCalls.fields(entry.get(1)), deliveries.getOrDefault(id, 1L));
@@ -250,8 +254,8 @@ public final class StreamConsumer implements Runnable {
                         deadLetterStream(), e.toString());
                 deadLetter(stream, entryId, fields, event.type(), e.toString(), deliveries, "failed");
             } else {
-                LOG.warnf("Event %s (%s) failed (delivery %d of %d), retried after %d s: %s", event.id(), event.type(),
-                        deliveries, settings.maxDeliveries(), settings.claimIdle().toSeconds(), e.toString());
+                LOG.warnf("Event %s (%s) failed (delivery %d of %d), retried after %d ms: %s", event.id(), event.type(),
+                        deliveries, settings.maxDeliveries(), settings.claimIdle().toMillis(), e.toString());
             }
             return;
         }

@@ -35,6 +35,7 @@ final class TestBed implements AutoCloseable {
     static final String PRODUCER = "testing";
     static final String TYPE = "dev.groundwork.testing.counter.incremented.v1";
 
+    final DatabaseUrl database;
     final AgroalDataSource dataSource;
     final Transactions transactions;
     final Vertx vertx = Vertx.vertx();
@@ -46,6 +47,7 @@ final class TestBed implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
 
     private TestBed(DatabaseUrl database, String redisUrl) throws Exception {
+        this.database = database;
         this.dataSource = dataSource(database);
         this.transactions = Transactions.jdbc(dataSource);
         this.redisUrl = redisUrl;
@@ -66,7 +68,7 @@ final class TestBed implements AutoCloseable {
         return new TestBed(RealInfrastructure.freshDatabase(TestServers.database().orElseThrow(), module), redisUrl);
     }
 
-    private static AgroalDataSource dataSource(DatabaseUrl database) throws SQLException {
+    static AgroalDataSource dataSource(DatabaseUrl database) throws SQLException {
         return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
                 .connectionPoolConfiguration(pool -> pool.maxSize(20).acquisitionTimeout(Duration.ofSeconds(30))
                         .connectionFactoryConfiguration(factory -> {
