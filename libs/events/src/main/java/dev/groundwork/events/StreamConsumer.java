@@ -106,6 +106,12 @@ public final class StreamConsumer implements Runnable {
         this.deliveryLatency = Timer.builder("groundwork.events.delivery").tag("group", group)
                 .description("From the event's time to the end of its handler").publishPercentileHistogram()
                 .register(meters);
+        // Registered up front, so dashboards and alerts see a zero rather than nothing.
+        for (Subscription subscription : subscriptions) {
+            subscription.types().forEach(type -> handlerFailures(type));
+        }
+        deadLettered("failed");
+        deadLettered("malformed");
         this.failures = Counter.builder("groundwork.events.consumer.failures").tag("group", group)
                 .description("Consumer rounds that failed (Redis or database unavailable)").register(meters);
     }
@@ -247,8 +253,7 @@ public final class StreamConsumer implements Runnable {
             if (e instanceof Exception exception && isInfrastructureFailure(exception)) {
                 throw exception;
             }
-            Counter.builder("groundwork.events.handler.failures").tag("group", group).tag("type", event.type())
-                    .description("Handler runs that threw").register(meters).increment();
+            handlerFailures(event.type()).increment();
             if (deliveries >= settings.maxDeliveries()) {
                 LOG.errorf("Event %s (%s) failed %d times, moved to %s: %s", event.id(), event.type(), deliveries,
                         deadLetterStream(), e.toString());
@@ -290,8 +295,17 @@ public final class StreamConsumer implements Runnable {
                 RedisCalls.cmd(Command.XACK, stream, group, entryId),
                 Request.cmd(Command.EXEC));
         connection.batch(transaction).await().atMost(settings.redisTimeout());
-        Counter.builder("groundwork.events.dead.lettered").tag("group", group).tag("reason", reason)
-                .description("Events moved to the dead-letter stream").register(meters).increment();
+        deadLettered(reason).increment();
+    }
+
+    private Counter handlerFailures(String type) {
+        return Counter.builder("groundwork.events.handler.failures").tag("group", group).tag("type", type)
+                .description("Handler runs that threw").register(meters);
+    }
+
+    private Counter deadLettered(String reason) {
+        return Counter.builder("groundwork.events.dead.lettered").tag("group", group).tag("reason", reason)
+                .description("Events moved to the dead-letter stream").register(meters);
     }
 
     private void ack(String stream, String entryId) {

@@ -55,16 +55,19 @@ final class TestBed implements AutoCloseable {
         migrate();
     }
 
-    /** The module's database and Redis db, both emptied. */
+    /** Apart from the module's Quarkus test, which keeps its application (and so its database) up meanwhile. */
+    private static final String MODULE = RealInfrastructure.moduleName() + "-core";
+
+    /** A database and Redis db of these tests, both emptied. */
     static TestBed start() throws Exception {
-        String module = RealInfrastructure.moduleName();
+        String module = MODULE;
         DatabaseUrl database = RealInfrastructure.freshDatabase(TestServers.database().orElseThrow(), module);
         return new TestBed(database, RealInfrastructure.freshRedis(TestServers.redis().orElseThrow(), module).url());
     }
 
-    /** The module's database, emptied, with a Redis of the test's own. */
+    /** A database of these tests, emptied, with a Redis of the test's own. */
     static TestBed start(String redisUrl) throws Exception {
-        String module = RealInfrastructure.moduleName();
+        String module = MODULE;
         return new TestBed(RealInfrastructure.freshDatabase(TestServers.database().orElseThrow(), module), redisUrl);
     }
 

@@ -1,0 +1,134 @@
+package dev.groundwork.events.quarkus;
+
+import dev.groundwork.testsupport.RealInfrastructure;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import jakarta.transaction.TransactionalException;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The library inside a Quarkus service: JTA publishing, a Panache consumer, metrics and the dead-letter endpoint. */
+@QuarkusTest
+@QuarkusTestResource(RealInfrastructure.class)
+class EventsInQuarkusTest {
+
+    @Inject
+    Events events;
+    @Inject
+    DepositTotals totals;
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void anEventPublishedInARequestTransactionReachesThePanacheConsumerWithTheRequestId() throws Exception {
+        given().header("X-Request-Id", "req-deposit-1").queryParam("amount", 25)
+                .post("/ledger/alice/deposits").then().statusCode(200);
+        given().queryParam("amount", 5).post("/ledger/alice/deposits").then().statusCode(200);
+
+        awaitValue(() -> query("SELECT coalesce(sum(total), 0) FROM ledger.deposit_total WHERE account_id = 'alice'"), "30");
+        assertEquals("30", query("SELECT balance FROM ledger.account WHERE id = 'alice'"));
+        assertEquals("2", query("SELECT count(*) FROM ledger.event_processed WHERE consumer = 'ledger-service'"));
+        assertEquals("req-deposit-1", query("SELECT envelope::jsonb ->> 'requestid' FROM ledger.event_outbox ORDER BY id LIMIT 1"),
+                "the request id travels in the event");
+    }
+
+    @Test
+    void aRolledBackTransactionLeavesNoEvent() throws Exception {
+        given().queryParam("amount", 7).queryParam("failAfterPublish", true)
+                .post("/ledger/bob/deposits").then().statusCode(500);
+        assertEquals("0", query("SELECT count(*) FROM ledger.event_outbox WHERE subject = 'bob'"));
+        assertEquals("0", query("SELECT count(*) FROM ledger.account WHERE id = 'bob'"));
+    }
+
+    @Test
+    void publishingOutsideATransactionIsRefused() {
+        assertThrows(TransactionalException.class, () -> events.publish(LedgerResource.DEPOSIT_MADE, "carol",
+                new LedgerResource.DepositMade("carol", 1)));
+    }
+
+    @Test
+    void aFailingEventIsDeadLetteredListedAndReplayedThroughTheAdminEndpoint() throws Exception {
+        totals.rejectNegative(true);
+        given().queryParam("amount", -3).post("/ledger/dave/deposits").then().statusCode(200);
+        ValidatableResponse listed = awaitDeadLetters(1);
+        listed.body("group", equalTo("ledger-service"))
+                .body("stream", equalTo("events:dead:ledger-service"))
+                .body("items[0].type", equalTo(LedgerResource.DEPOSIT_MADE))
+                .body("items[0].deliveries", equalTo(2))
+                .body("items[0].error", containsString("negative deposit -3 on dave"));
+        String id = listed.extract().path("items[0].id");
+
+        given().post("/admin/events/dead-letters/" + id + "/replay").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", containsString("negative deposit"));
+        totals.rejectNegative(false);
+        given().post("/admin/events/dead-letters/" + id + "/replay").then().statusCode(200)
+                .body("outcome", equalTo("applied"));
+        assertEquals("-3", query("SELECT total FROM ledger.deposit_total WHERE account_id = 'dave'"));
+        given().get("/admin/events/dead-letters").then().statusCode(200).body("items", hasSize(0));
+        given().post("/admin/events/dead-letters/" + id + "/replay").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().post("/admin/events/dead-letters/not-an-id/replay").then().statusCode(400);
+        given().queryParam("limit", 0).get("/admin/events/dead-letters").then().statusCode(400);
+    }
+
+    @Test
+    void theBackboneReportsOnMetrics() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String series : new String[]{"groundwork_events_outbox_backlog{stream=\"events:ledger\"}",
+                "groundwork_events_publish_lag_seconds{stream=\"events:ledger\"}",
+                "groundwork_events_published_total{stream=\"events:ledger\"}",
+                "groundwork_events_consumer_pending{group=\"ledger-service\",stream=\"events:ledger\"}",
+                "groundwork_events_consumer_lag{group=\"ledger-service\",stream=\"events:ledger\"}",
+                "groundwork_events_handler_failures_total{group=\"ledger-service\",type=\"" + LedgerResource.DEPOSIT_MADE + "\"}",
+                "groundwork_events_dead_lettered_total{group=\"ledger-service\",reason=\"failed\"}",
+                "groundwork_events_dead_lettered_total{group=\"ledger-service\",reason=\"malformed\"}"}) {
+            assertTrue(metrics.contains(series), series + " on /q/metrics");
+        }
+    }
+
+    private ValidatableResponse awaitDeadLetters(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            ValidatableResponse response = given().get("/admin/events/dead-letters").then().statusCode(200);
+            if (response.extract().<Integer>path("total") >= count) {
+                return response;
+            }
+            Thread.sleep(100);
+        }
+        return given().get("/admin/events/dead-letters").then().body("total", equalTo(count));
+    }
+
+    private void awaitValue(Supplier<String> value, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!expected.equals(value.get()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(expected, value.get());
+    }
+
+    private String query(String sql) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            return result.next() ? result.getString(1) : null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
