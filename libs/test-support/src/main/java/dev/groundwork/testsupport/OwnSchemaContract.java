@@ -41,6 +41,17 @@ public abstract class OwnSchemaContract {
     }
 
     @Test
+    void theEventTablesLiveInTheServiceSchema() throws SQLException {
+        try (Connection connection = connection();
+             ResultSet tables = connection.createStatement().executeQuery(
+                     "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables"
+                             + " WHERE table_schema = '" + schema + "' AND table_name LIKE 'event\\_%'")) {
+            tables.next();
+            assertEquals("event_outbox,event_processed", tables.getString(1), "libs/events migration applied in " + schema);
+        }
+    }
+
+    @Test
     void ownsNothingInSupabaseSchemas() throws SQLException {
         try (Connection connection = connection();
              ResultSet tables = connection.createStatement().executeQuery(
