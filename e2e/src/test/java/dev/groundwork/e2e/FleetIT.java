@@ -17,6 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The five packaged services as separate processes: they all come up, their readiness follows Redis (DOWN when
@@ -97,6 +98,18 @@ class FleetIT {
 
     @Test
     @Order(4)
+    void everyProducerRunsItsOutboxRelay() throws Exception {
+        fleet.awaitReady(Duration.ofSeconds(60));
+        for (String[] producer : new String[][]{{"auth-service", "identity"}, {"payment-service", "billing"},
+                {"monitoring-service", "monitoring"}}) {
+            String metrics = fleet.body(producer[0], "/q/metrics");
+            assertTrue(metrics.contains("groundwork_events_outbox_backlog{stream=\"events:" + producer[1] + "\"} 0.0"),
+                    producer[0] + " reports an empty outbox for events:" + producer[1]);
+        }
+    }
+
+    @Test
+    @Order(5)
     void theFleetStopsCleanly() {
         fleet.close();
         for (String service : Fleet.SERVICES) {
