@@ -1,5 +1,6 @@
 package dev.groundwork.events;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,8 +27,10 @@ public final class EventCodec {
     public static final String FIELD = "event";
     static final String REQUEST_ID = "requestid";
     static final String TRACEPARENT = "traceparent";
+    // Unknown fields are ignored: producers may add fields to a .v1 type without breaking its consumers.
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final JsonFormat FORMAT = new JsonFormat();
 
     private EventCodec() {

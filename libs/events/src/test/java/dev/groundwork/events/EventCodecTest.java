@@ -39,6 +39,13 @@ class EventCodecTest {
     }
 
     @Test
+    void aFieldAddedByANewerProducerDoesNotBreakAnOlderConsumer() throws Exception {
+        Event event = EventCodec.decode(Map.of("event", "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"urn:x\","
+                + "\"type\":\"t\",\"subject\":\"user-42\",\"data\":{\"userId\":\"user-42\",\"plan\":\"pro\",\"seats\":10}}"));
+        assertEquals(new PlanChanged("user-42", "pro"), event.data(PlanChanged.class));
+    }
+
+    @Test
     void anEntryThatIsNotOurEventSaysWhy() {
         assertEquals("not a CloudEvents 1.0 JSON event: Invalid specversion: 0.1", assertThrows(MalformedEventException.class,
                 () -> EventCodec.decode(Map.of("event", "{\"specversion\":\"0.1\",\"id\":\"1\",\"source\":\"urn:x\",\"type\":\"t\"}")))
