@@ -20,6 +20,9 @@ public final class EventsRedis {
                 .setConnectionString(connectionString)
                 // The replies are read as RESP2 arrays (XREADGROUP, XAUTOCLAIM, XINFO).
                 .setPreferredProtocolVersion(ProtocolVersion.RESP2)
+                // Its own pool metrics, apart from the service's default client (they would clash).
+                .setPoolName("groundwork-events")
+                .setMetricsName("groundwork-events")
                 .setMaxPoolSize(maxConnections)
                 .setMaxPoolWaiting(4 * maxConnections));
     }
