@@ -89,6 +89,7 @@ public final class Fleet implements AutoCloseable {
             env.put("REDIS_URL", redis.url());
             env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
             env.put("AUTH_DATA_DIR", Path.of("target", "fleet-data", "auth").toAbsolutePath().toString());
+            env.put("AUTH_GENERATE_LOCAL_KEYS", "true");
             env.put("GATEWAY_UPSTREAMS_AUTH", "http://127.0.0.1:" + ports.get("auth-service"));
             env.put("GATEWAY_UPSTREAMS_PAYMENT", "http://127.0.0.1:" + ports.get("payment-service"));
             env.put("GATEWAY_UPSTREAMS_CACHE", "http://127.0.0.1:" + ports.get("cache-service"));

@@ -1,0 +1,57 @@
+package dev.groundwork.auth.rest;
+
+import java.util.List;
+
+/**
+ * An error as Supabase Auth (GoTrue) answers it: HTTP status, machine-readable {@code code} (auth-js reads it
+ * from the body and the {@code x-sb-error-code} header) and message. {@link AuthErrorMapper} writes it.
+ */
+public class AuthError extends RuntimeException {
+
+    public final int status;
+    public final String code;
+    /** {@code weak_password.reasons} for weak passwords, else null. */
+    public final List<String> weakPasswordReasons;
+    /** Seconds for {@code Retry-After} on 429, else 0. */
+    public final long retryAfterSeconds;
+
+    public AuthError(int status, String code, String message) {
+        this(status, code, message, null, 0);
+    }
+
+    private AuthError(int status, String code, String message, List<String> weakPasswordReasons, long retryAfterSeconds) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.weakPasswordReasons = weakPasswordReasons;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public static AuthError badRequest(String code, String message) {
+        return new AuthError(400, code, message);
+    }
+
+    public static AuthError invalidCredentials() {
+        return new AuthError(400, "invalid_credentials", "Invalid login credentials");
+    }
+
+    public static AuthError weakPassword(String message, List<String> reasons) {
+        return new AuthError(422, "weak_password", message, reasons, 0);
+    }
+
+    public static AuthError rateLimited(long retryAfterSeconds) {
+        return new AuthError(429, "over_request_rate_limit", "Request rate limit reached", null, Math.max(1, retryAfterSeconds));
+    }
+
+    public static AuthError noAuthorization() {
+        return new AuthError(401, "no_authorization", "This endpoint requires a valid Bearer token");
+    }
+
+    public static AuthError badJwt(String why) {
+        return new AuthError(403, "bad_jwt", "invalid JWT: unable to parse or verify signature, " + why);
+    }
+
+    public static AuthError unexpected() {
+        return new AuthError(500, "unexpected_failure", "Unexpected failure, please check server logs for more information");
+    }
+}

@@ -1,0 +1,169 @@
+package dev.groundwork.auth.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.groundwork.auth.config.AuthConfig;
+import dev.groundwork.auth.service.AuthJson;
+import dev.groundwork.auth.service.AuthService;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Supabase Auth (GoTrue) user API at {@code /auth/v1}, as {@code @supabase/auth-js} calls it: JSON bodies,
+ * GoTrue's JSON shapes and error codes.
+ */
+@Path("/auth/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class AuthResource {
+
+    @Inject
+    AuthService auth;
+    @Inject
+    AuthConfig config;
+    @Inject
+    ObjectMapper json;
+
+    @POST
+    @Path("signup")
+    public Response signUp(byte[] body, @QueryParam("redirect_to") String redirectTo, @Context HttpServerRequest request) {
+        Map<String, Object> params = JsonBody.parse(json, body);
+        return ok(auth.signUp(JsonBody.string(params, "email"), JsonBody.string(params, "password"),
+                JsonBody.object(params, "data"), redirectTo, caller(request)));
+    }
+
+    @POST
+    @Path("token")
+    public Response token(@QueryParam("grant_type") String grantType, byte[] body, @Context HttpServerRequest request) {
+        Map<String, Object> params = JsonBody.parse(json, body);
+        AuthService.IssuedSession session = switch (grantType == null ? "" : grantType) {
+            case "password" -> auth.passwordGrant(JsonBody.string(params, "email"), JsonBody.string(params, "password"), caller(request));
+            case "refresh_token" -> auth.refreshGrant(JsonBody.string(params, "refresh_token"), caller(request));
+            default -> throw AuthError.badRequest("validation_failed", "unsupported_grant_type");
+        };
+        return ok(session.json());
+    }
+
+    @GET
+    @Path("user")
+    public Response user(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return ok(AuthJson.user(auth.bearer(authorization).user()));
+    }
+
+    @PUT
+    @Path("user")
+    public Response updateUser(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body,
+                               @Context HttpServerRequest request) {
+        AuthService.Bearer bearer = auth.bearer(authorization);
+        Map<String, Object> params = JsonBody.parse(json, body);
+        return ok(AuthJson.user(auth.updateUser(bearer, JsonBody.string(params, "email"), JsonBody.string(params, "password"),
+                JsonBody.object(params, "data"), caller(request))));
+    }
+
+    @POST
+    @Path("logout")
+    public Response logout(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("scope") String scope,
+                           @Context HttpServerRequest request) {
+        auth.logout(auth.bearer(authorization), scope, caller(request));
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("recover")
+    public Response recover(byte[] body, @QueryParam("redirect_to") String redirectTo, @Context HttpServerRequest request) {
+        Map<String, Object> params = JsonBody.parse(json, body);
+        auth.recover(JsonBody.string(params, "email"), redirectTo, caller(request));
+        return ok(Map.of());
+    }
+
+    /** auth-js {@code verifyOtp({token_hash, type})}: answers a session. */
+    @POST
+    @Path("verify")
+    public Response verify(byte[] body, @Context HttpServerRequest request) {
+        Map<String, Object> params = JsonBody.parse(json, body);
+        String token = JsonBody.string(params, "token_hash") != null ? JsonBody.string(params, "token_hash") : JsonBody.string(params, "token");
+        return ok(auth.verify(JsonBody.string(params, "type"), token, caller(request)).json());
+    }
+
+    /** The link in the e-mail: verifies, then redirects to the app with the session in the fragment. */
+    @GET
+    @Path("verify")
+    public Response verifyLink(@QueryParam("token") String token, @QueryParam("type") String type,
+                               @QueryParam("redirect_to") String redirectTo, @Context HttpServerRequest request) {
+        String target = allowedRedirect(redirectTo);
+        try {
+            AuthService.IssuedSession session = auth.verify(type, token, caller(request));
+            return Response.seeOther(URI.create(target + "#access_token=" + session.accessToken() + "&expires_at=" + session.expiresAt()
+                    + "&expires_in=" + session.expiresIn() + "&refresh_token=" + session.refreshToken() + "&token_type=bearer&type="
+                    + type)).build();
+        } catch (AuthError error) {
+            return Response.seeOther(URI.create(target + "#error=access_denied&error_code=" + error.code
+                    + "&error_description=" + java.net.URLEncoder.encode(error.getMessage(), java.nio.charset.StandardCharsets.UTF_8))).build();
+        }
+    }
+
+    @GET
+    @Path("settings")
+    public Map<String, Object> settings() {
+        Map<String, Object> external = new LinkedHashMap<>();
+        external.put("email", true);
+        external.put("phone", false);
+        external.put("anonymous_users", false);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("external", external);
+        settings.put("disable_signup", false);
+        settings.put("mailer_autoconfirm", !config.email().confirmSignup());
+        settings.put("phone_autoconfirm", false);
+        settings.put("sms_provider", "");
+        settings.put("saml_enabled", false);
+        return settings;
+    }
+
+    @GET
+    @Path("health")
+    public Map<String, Object> health() {
+        return Map.of("version", "groundwork", "name", "GoTrue",
+                "description", "GoTrue is a user registration and authentication API");
+    }
+
+    /** Only the app's own site: anything else would make our e-mails an open redirect. */
+    private String allowedRedirect(String redirectTo) {
+        String site = config.email().siteUrl().toString();
+        if (redirectTo != null) {
+            try {
+                URI requested = new URI(redirectTo);
+                URI allowed = config.email().siteUrl();
+                if (allowed.getScheme().equals(requested.getScheme()) && allowed.getAuthority().equals(requested.getAuthority())) {
+                    return redirectTo;
+                }
+            } catch (java.net.URISyntaxException notAUri) {
+                // falls back to the site
+            }
+        }
+        return site;
+    }
+
+    static AuthService.Caller caller(HttpServerRequest request) {
+        String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().host();
+        return new AuthService.Caller(ip, request.getHeader("User-Agent"));
+    }
+
+    private static Response ok(Object entity) {
+        return Response.ok(entity, MediaType.APPLICATION_JSON).build();
+    }
+}

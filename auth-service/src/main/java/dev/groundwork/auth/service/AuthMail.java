@@ -1,0 +1,42 @@
+package dev.groundwork.auth.service;
+
+import dev.groundwork.auth.config.AuthConfig;
+import dev.groundwork.auth.repository.User;
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.Mailer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Confirmation and recovery e-mails. Their links go to {@code /auth/v1/verify}, which redirects to the app with
+ * the session in the URL fragment, as Supabase's links do. The token is in the e-mail only, never in a log.
+ */
+@ApplicationScoped
+public class AuthMail {
+
+    @Inject
+    AuthConfig config;
+    @Inject
+    Mailer mailer;
+    @Inject
+    TokenService tokens;
+
+    void confirmation(User user, String token, String redirectTo) {
+        mailer.send(Mail.withText(user.email, "Confirm your signup",
+                "Follow this link to confirm your e-mail address:\n\n" + link(token, "signup", redirectTo) + "\n"));
+    }
+
+    void recovery(User user, String token, String redirectTo) {
+        mailer.send(Mail.withText(user.email, "Reset your password",
+                "Follow this link to reset the password of your account:\n\n" + link(token, "recovery", redirectTo) + "\n"));
+    }
+
+    private String link(String token, String type, String redirectTo) {
+        String redirect = redirectTo == null || redirectTo.isBlank() ? config.email().siteUrl().toString() : redirectTo;
+        return tokens.issuer() + "/verify?token=" + token + "&type=" + type + "&redirect_to="
+                + URLEncoder.encode(redirect, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,363 @@
+package dev.groundwork.auth.service;
+
+import dev.groundwork.auth.config.AuthConfig;
+import dev.groundwork.auth.events.IdentityEvents;
+import dev.groundwork.auth.repository.OneTimeToken;
+import dev.groundwork.auth.repository.RefreshToken;
+import dev.groundwork.auth.repository.Session;
+import dev.groundwork.auth.repository.User;
+import dev.groundwork.auth.rest.AuthError;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Users and sessions: sign-up, confirmation, sign-in, refresh with rotation and reuse detection, sign-out,
+ * recovery. Errors are {@link AuthError}s with GoTrue's codes; they do not roll back what must stay (a failed
+ * sign-in is counted, a reused refresh token revokes its session).
+ */
+@ApplicationScoped
+@Transactional(dontRollbackOn = AuthError.class)
+public class AuthService {
+
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
+
+    /** Who is asking: for the audit log, the per-IP throttle and the session row. */
+    public record Caller(String ip, String userAgent) {
+    }
+
+    /** A signed-in user's session: what {@code /token} answers. */
+    public record IssuedSession(String accessToken, String refreshToken, long expiresIn, long expiresAt, User user) {
+        public Map<String, Object> json() {
+            return AuthJson.session(accessToken, expiresIn, expiresAt, refreshToken, user);
+        }
+    }
+
+    /** The verified bearer of an access token. */
+    public record Bearer(User user, Session session, JwtClaims claims) {
+    }
+
+    @Inject
+    AuthConfig config;
+    @Inject
+    PasswordHasher hasher;
+    @Inject
+    PasswordPolicy policy;
+    @Inject
+    TokenService tokens;
+    @Inject
+    SignInThrottle throttle;
+    @Inject
+    Audit audit;
+    @Inject
+    IdentityEvents events;
+    @Inject
+    AuthMail mail;
+
+    // ---- sign-up and confirmation ----------------------------------------------------------------------------
+
+    /** Returns a session (no confirmation needed) or the user's JSON (a confirmation e-mail went out). */
+    public Map<String, Object> signUp(String email, String password, Map<String, Object> data, String redirectTo, Caller caller) {
+        String address = validEmail(email);
+        if (password == null || password.isEmpty()) {
+            throw new AuthError(422, "validation_failed", "Signup requires a valid password");
+        }
+        policy.check(password);
+        OffsetDateTime now = now();
+        Optional<User> existing = User.byEmail(address);
+        if (existing.isPresent()) {
+            if (config.email().confirmSignup() && existing.get().emailConfirmedAt != null) {
+                // GoTrue's answer with confirmations on: the same shape, no identities, nothing sent, nothing stored.
+                audit.record("user_repeated_signup", null, existing.get().id, caller.ip(), Map.of());
+                return AuthJson.obfuscatedUser(address, data == null ? Map.of() : data, now);
+            }
+            throw new AuthError(422, "user_already_exists", "User already registered");
+        }
+        User user = new User();
+        user.id = UUID.randomUUID();
+        user.email = address;
+        user.encryptedPassword = hasher.hash(password);
+        user.userMetadata = data == null ? new HashMap<>() : new HashMap<>(data);
+        user.appMetadata = new HashMap<>(Map.of("provider", "email", "providers", List.of("email")));
+        user.createdAt = now;
+        user.updatedAt = now;
+        if (!config.email().confirmSignup()) {
+            user.emailConfirmedAt = now;
+        }
+        user.persist();
+        audit.record("user_signedup", user.id.toString(), user.id, caller.ip(), Map.of("provider", "email"));
+        events.userRegistered(user);
+        if (config.email().confirmSignup()) {
+            user.confirmationSentAt = now;
+            mail.confirmation(user, newOneTimeToken(user, "signup", now), redirectTo);
+            return AuthJson.user(user);
+        }
+        return startSession(user, "password", caller, now).json();
+    }
+
+    /** Confirms a sign-up or completes a recovery with an e-mailed token; answers a session. */
+    public IssuedSession verify(String type, String token, Caller caller) {
+        if (!"signup".equals(type) && !"recovery".equals(type) && !"email".equals(type)) {
+            throw AuthError.badRequest("validation_failed", "Verify requires a verification type");
+        }
+        String tokenType = "email".equals(type) ? "signup" : type;
+        OffsetDateTime now = now();
+        OneTimeToken stored = token == null ? null : OneTimeToken.findById(TokenService.sha256(token));
+        if (stored == null || !stored.type.equals(tokenType) || stored.expiresAt.isBefore(now)) {
+            throw new AuthError(403, "otp_expired", "Email link is invalid or has expired");
+        }
+        stored.delete();
+        User user = User.findById(stored.userId);
+        if (user.emailConfirmedAt == null) {
+            user.emailConfirmedAt = now;
+            user.updatedAt = now;
+        }
+        audit.record("signup".equals(tokenType) ? "user_confirmation_requested" : "user_recovery_requested",
+                user.id.toString(), user.id, caller.ip(), Map.of());
+        return startSession(user, "otp", caller, now);
+    }
+
+    /** Sends a recovery e-mail when the address is known; the answer is the same either way. */
+    public void recover(String email, String redirectTo, Caller caller) {
+        String address = validEmail(email);
+        OffsetDateTime now = now();
+        User.byEmail(address).ifPresent(user -> {
+            user.recoverySentAt = now;
+            audit.record("user_recovery_requested", null, user.id, caller.ip(), Map.of());
+            mail.recovery(user, newOneTimeToken(user, "recovery", now), redirectTo);
+        });
+    }
+
+    // ---- sign-in, refresh, sign-out --------------------------------------------------------------------------
+
+    public IssuedSession passwordGrant(String email, String password, Caller caller) {
+        if (email == null || email.isBlank() || password == null) {
+            throw AuthError.badRequest("validation_failed", "missing email or phone");
+        }
+        throttle.checkIp(caller.ip());
+        OffsetDateTime now = now();
+        Optional<User> found = User.byEmail(email.trim());
+        if (found.isPresent()) {
+            throttle.checkAccount(found.get(), now);
+        }
+        // Unknown users are checked against a dummy hash: the same answer in the same time.
+        boolean matches = hasher.verify(password, found.map(u -> u.encryptedPassword).orElse(null));
+        if (!matches) {
+            throttle.failedFromIp(caller.ip());
+            found.ifPresent(user -> {
+                user.failedSignIns++;
+                user.lastFailedSignIn = now;
+                audit.record("login_failed", null, user.id, caller.ip(), Map.of("failures", user.failedSignIns));
+            });
+            throw AuthError.invalidCredentials();
+        }
+        User user = found.get();
+        if (user.banned(now)) {
+            throw AuthError.badRequest("user_banned", "User is banned");
+        }
+        if (user.emailConfirmedAt == null) {
+            throw AuthError.badRequest("email_not_confirmed", "Email not confirmed");
+        }
+        user.failedSignIns = 0;
+        user.lastFailedSignIn = null;
+        if (hasher.needsRehash(user.encryptedPassword)) {
+            user.encryptedPassword = hasher.hash(password);
+        }
+        audit.record("login", user.id.toString(), user.id, caller.ip(), Map.of("provider", "email"));
+        return startSession(user, "password", caller, now);
+    }
+
+    /**
+     * Rotates a refresh token. The parent of the current token, replayed within the reuse interval (a second tab
+     * refreshing at the same moment), gets the current token back; any other reuse ends the whole session.
+     */
+    public IssuedSession refreshGrant(String refreshToken, Caller caller) {
+        if (refreshToken == null || refreshToken.isBlank()) {
+            throw AuthError.badRequest("validation_failed", "refresh_token required");
+        }
+        throttle.checkIp(caller.ip());
+        OffsetDateTime now = now();
+        RefreshToken token = RefreshToken.lockByHash(TokenService.sha256(refreshToken)).orElse(null);
+        if (token == null) {
+            throttle.failedFromIp(caller.ip());
+            throw AuthError.badRequest("refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
+        }
+        Session session = Session.findById(token.sessionId);
+        User user = User.findById(session.userId);
+        if (user.banned(now)) {
+            throw AuthError.badRequest("user_banned", "Invalid Refresh Token: User Banned");
+        }
+        if (session.notAfter.isBefore(now) || session.refreshedAt.plus(config.sessions().idleTimeout()).isBefore(now)) {
+            endSession(session, "expired");
+            throw AuthError.badRequest("session_expired", "Invalid Refresh Token: Session Expired");
+        }
+        if (token.revoked) {
+            RefreshToken current = RefreshToken.find("sessionId = ?1 and revoked = false", session.id).firstResult();
+            boolean withinGrace = token.revokedAt.plus(config.sessions().refreshReuseInterval()).isAfter(now);
+            if (current != null && token.tokenHash.equals(current.parentHash) && withinGrace && token.successor != null) {
+                return issue(user, session, tokens.openSuccessor(refreshToken, token.successor), now);
+            }
+            audit.record("token_revoked", null, user.id, caller.ip(), Map.of("reason", "refresh_token_reused", "session_id", session.id.toString()));
+            endSession(session, "refresh_token_reused");
+            throw AuthError.badRequest("refresh_token_already_used", "Invalid Refresh Token: Already Used");
+        }
+        String next = tokens.newRefreshToken();
+        token.revoked = true;
+        token.revokedAt = now;
+        token.successor = tokens.sealSuccessor(refreshToken, next);
+        tokens.store(next, session, token.tokenHash, now);
+        session.refreshedAt = now;
+        audit.record("token_refreshed", user.id.toString(), user.id, caller.ip(), Map.of("session_id", session.id.toString()));
+        return issue(user, session, next, now);
+    }
+
+    /** Ends the bearer's session ({@code local}), all the user's sessions ({@code global}) or all others. */
+    public void logout(Bearer bearer, String scope, Caller caller) {
+        List<Session> ending = switch (scope == null ? "global" : scope) {
+            case "global" -> Session.list("userId", bearer.user().id);
+            case "local" -> List.of(bearer.session());
+            case "others" -> Session.list("userId = ?1 and id <> ?2", bearer.user().id, bearer.session().id);
+            default -> throw AuthError.badRequest("validation_failed", "Unsupported logout scope \"" + scope + "\"");
+        };
+        audit.record("logout", bearer.user().id.toString(), bearer.user().id, caller.ip(), Map.of("scope", scope == null ? "global" : scope));
+        for (Session session : ending) {
+            endSession(session, "logout");
+        }
+    }
+
+    // ---- the user --------------------------------------------------------------------------------------------
+
+    /** The user and session of a valid access token, or 401/403 as GoTrue answers. */
+    public Bearer bearer(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw AuthError.noAuthorization();
+        }
+        JwtClaims claims = tokens.verify(authorization.substring(7).trim())
+                .orElseThrow(() -> AuthError.badJwt("invalid claims or signature"));
+        try {
+            Object sessionId = claims.getClaimValue("session_id");
+            User user = User.findById(UUID.fromString(claims.getSubject()));
+            if (sessionId == null || user == null) {
+                throw new AuthError(403, "user_not_found", "User from sub claim in JWT does not exist");
+            }
+            Session session = Session.findById(UUID.fromString(sessionId.toString()));
+            if (session == null) {
+                throw new AuthError(403, "session_not_found", "Session from session_id claim in JWT does not exist");
+            }
+            return new Bearer(user, session, claims);
+        } catch (MalformedClaimException | IllegalArgumentException e) {
+            throw AuthError.badJwt("invalid claims");
+        }
+    }
+
+    /** Updates the password and/or metadata; a new password ends the user's other sessions. */
+    public User updateUser(Bearer bearer, String email, String password, Map<String, Object> data, Caller caller) {
+        User user = bearer.user();
+        OffsetDateTime now = now();
+        List<String> changed = new java.util.ArrayList<>();
+        if (email != null && !email.equalsIgnoreCase(user.email)) {
+            throw new AuthError(422, "validation_failed", "Changing the email address is not supported yet");
+        }
+        if (password != null) {
+            policy.check(password);
+            if (hasher.verify(password, user.encryptedPassword)) {
+                throw new AuthError(422, "same_password", "New password should be different from the old password.");
+            }
+            user.encryptedPassword = hasher.hash(password);
+            changed.add("password");
+            for (Session other : Session.<Session>list("userId = ?1 and id <> ?2", user.id, bearer.session().id)) {
+                endSession(other, "password_changed");
+            }
+        }
+        if (data != null) {
+            Map<String, Object> merged = new HashMap<>(user.userMetadata);
+            data.forEach((key, value) -> {
+                if (value == null) {
+                    merged.remove(key);
+                } else {
+                    merged.put(key, value);
+                }
+            });
+            user.userMetadata = merged;
+            changed.add("user_metadata");
+        }
+        if (!changed.isEmpty()) {
+            user.updatedAt = now;
+            audit.record("user_modified", user.id.toString(), user.id, caller.ip(), Map.of("changed", changed));
+            events.userUpdated(user, changed);
+        }
+        return user;
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    IssuedSession startSession(User user, String method, Caller caller, OffsetDateTime now) {
+        Session session = new Session();
+        session.id = UUID.randomUUID();
+        session.userId = user.id;
+        session.amrMethod = method;
+        session.createdAt = now;
+        session.refreshedAt = now;
+        session.notAfter = now.plus(config.sessions().lifetime());
+        session.ip = caller.ip();
+        session.userAgent = caller.userAgent() == null ? null : caller.userAgent().substring(0, Math.min(500, caller.userAgent().length()));
+        session.persist();
+        user.lastSignInAt = now;
+        user.updatedAt = now;
+        String refresh = tokens.newRefreshToken();
+        tokens.store(refresh, session, null, now);
+        return issue(user, session, refresh, now);
+    }
+
+    private IssuedSession issue(User user, Session session, String refreshToken, OffsetDateTime now) {
+        Instant issuedAt = now.toInstant();
+        String access = tokens.accessToken(user, session, issuedAt);
+        return new IssuedSession(access, refreshToken, tokens.lifetimeSeconds(), issuedAt.getEpochSecond() + tokens.lifetimeSeconds(), user);
+    }
+
+    void endSession(Session session, String reason) {
+        RefreshToken.delete("sessionId", session.id);
+        session.delete();
+        events.sessionRevoked(session, reason);
+    }
+
+    private String newOneTimeToken(User user, String type, OffsetDateTime now) {
+        OneTimeToken.delete("userId = ?1 and type = ?2", user.id, type);
+        String token = tokens.newRefreshToken();
+        OneTimeToken row = new OneTimeToken();
+        row.tokenHash = TokenService.sha256(token);
+        row.userId = user.id;
+        row.type = type;
+        row.createdAt = now;
+        row.expiresAt = now.plus("signup".equals(type) ? config.email().confirmationValidity() : config.email().recoveryValidity());
+        row.persist();
+        return token;
+    }
+
+    static String validEmail(String email) {
+        if (email == null || email.isBlank()) {
+            throw AuthError.badRequest("validation_failed", "To signup, please provide your email");
+        }
+        String trimmed = email.trim();
+        if (trimmed.length() > 255 || !EMAIL.matcher(trimmed).matches()) {
+            throw AuthError.badRequest("email_address_invalid", "Unable to validate email address: invalid format");
+        }
+        return trimmed.toLowerCase();
+    }
+
+    static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}
