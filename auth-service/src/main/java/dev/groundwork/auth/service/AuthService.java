@@ -227,7 +227,7 @@ public class AuthService {
     public void logout(Bearer bearer, String scope, Caller caller) {
         List<Session> ending = switch (scope == null ? "global" : scope) {
             case "global" -> Session.list("userId", bearer.user().id);
-            case "local" -> List.of(bearer.session());
+            case "local" -> List.of((Session) Session.findById(bearer.session().id));
             case "others" -> Session.list("userId = ?1 and id <> ?2", bearer.user().id, bearer.session().id);
             default -> throw AuthError.badRequest("validation_failed", "Unsupported logout scope \"" + scope + "\"");
         };
@@ -264,7 +264,8 @@ public class AuthService {
 
     /** Updates the password and/or metadata; a new password ends the user's other sessions. */
     public User updateUser(Bearer bearer, String email, String password, Map<String, Object> data, Caller caller) {
-        User user = bearer.user();
+        // The bearer was read in its own transaction: work on this transaction's copy.
+        User user = User.findById(bearer.user().id);
         OffsetDateTime now = now();
         List<String> changed = new java.util.ArrayList<>();
         if (email != null && !email.equalsIgnoreCase(user.email)) {
