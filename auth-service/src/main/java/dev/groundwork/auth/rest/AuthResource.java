@@ -38,6 +38,8 @@ public class AuthResource {
     AuthConfig config;
     @Inject
     ObjectMapper json;
+    @Inject
+    OidcResource oidc;
 
     @POST
     @Path("signup")
@@ -115,6 +117,19 @@ public class AuthResource {
             return Response.seeOther(URI.create(target + "#error=access_denied&error_code=" + error.code
                     + "&error_description=" + java.net.URLEncoder.encode(error.getMessage(), java.nio.charset.StandardCharsets.UTF_8))).build();
         }
+    }
+
+    /** Discovery and keys under the issuer ({@code <public>/auth/v1}), where OIDC clients look for them. */
+    @GET
+    @Path(".well-known/openid-configuration")
+    public Map<String, Object> discovery() {
+        return oidc.discovery();
+    }
+
+    @GET
+    @Path(".well-known/jwks.json")
+    public Response jwks() {
+        return oidc.jwks();
     }
 
     @GET

@@ -50,8 +50,9 @@ public class OidcResource {
     @Inject
     IdentityEvents events;
 
+    /** At the root, as the gateway routes it (DESIGN.md), and under the issuer (AuthResource) for quarkus-oidc. */
     @GET
-    @Path("{prefix: (auth/v1/)?}.well-known/openid-configuration")
+    @Path(".well-known/openid-configuration")
     public Map<String, Object> discovery() {
         String issuer = tokens.issuer();
         String base = issuer.substring(0, issuer.length() - "/auth/v1".length());
@@ -73,7 +74,7 @@ public class OidcResource {
 
     /** Cached for 10 minutes, the interval at which quarkus-oidc refreshes keys for an unknown kid. */
     @GET
-    @Path("{prefix: (auth/v1/)?}.well-known/jwks.json")
+    @Path(".well-known/jwks.json")
     public Response jwks() {
         CacheControl cache = new CacheControl();
         cache.setMaxAge(600);

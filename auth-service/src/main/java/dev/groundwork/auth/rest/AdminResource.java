@@ -1,0 +1,85 @@
+package dev.groundwork.auth.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.groundwork.auth.repository.User;
+import dev.groundwork.auth.service.AdminService;
+import dev.groundwork.auth.service.AuthJson;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** {@code /auth/v1/admin/users} as GoTrue has it (auth-js {@code auth.admin.*}), for service-role tokens. */
+@Path("/auth/v1/admin/users")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class AdminResource {
+
+    @Inject
+    AdminService admin;
+    @Inject
+    ObjectMapper json;
+
+    @GET
+    public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                         @QueryParam("page") @DefaultValue("1") int page, @QueryParam("per_page") @DefaultValue("50") int perPage) {
+        admin.requireAdmin(authorization);
+        if (page < 1 || perPage < 1 || perPage > 1000) {
+            throw AuthError.badRequest("validation_failed", "page must be at least 1 and per_page between 1 and 1000");
+        }
+        List<Map<String, Object>> users = admin.list(page, perPage).stream().map(AuthJson::user).toList();
+        return Response.ok(Map.of("users", users, "aud", "authenticated")).header("X-Total-Count", admin.count()).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public Map<String, Object> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
+        admin.requireAdmin(authorization);
+        return AuthJson.user(admin.get(uuid(id)));
+    }
+
+    @POST
+    public Map<String, Object> create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+        String by = admin.requireAdmin(authorization);
+        return AuthJson.user(admin.create(by, JsonBody.parse(json, body)));
+    }
+
+    @PUT
+    @Path("{id}")
+    public Map<String, Object> update(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id, byte[] body) {
+        String by = admin.requireAdmin(authorization);
+        User user = admin.update(by, uuid(id), JsonBody.parse(json, body));
+        return AuthJson.user(user);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Map<String, Object> delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
+        String by = admin.requireAdmin(authorization);
+        admin.delete(by, uuid(id));
+        return Map.of();
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new AuthError(404, "user_not_found", "User not found");
+        }
+    }
+}
