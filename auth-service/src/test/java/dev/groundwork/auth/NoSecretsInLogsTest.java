@@ -1,0 +1,64 @@
+package dev.groundwork.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.mailer.MockMailbox;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.groundwork.auth.AuthClient.JSON;
+import static dev.groundwork.auth.AuthClient.PASSWORD;
+import static dev.groundwork.auth.AuthClient.authJs;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Passwords, hashes, refresh tokens, client secrets and the private key never reach the log (at DEBUG). */
+@QuarkusTest
+class NoSecretsInLogsTest {
+
+    @Inject
+    MockMailbox mailbox;
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void theLogHoldsNoSecret() throws Exception {
+        String email = "secretive@example.com";
+        JsonNode session = AuthClient.confirmedSession(mailbox, email);
+        String refreshed = AuthClient.refresh(session.get("refresh_token").asText()).then().statusCode(200)
+                .extract().path("refresh_token");
+        AuthClient.signIn(email, "Wrong-password-123").then().statusCode(400);
+        authJs().auth().oauth2(session.get("access_token").asText()).body(Map.of("password", "Another-pass-456"))
+                .put("/auth/v1/user").then().statusCode(200);
+        authJs().body("{\"password\": \"broken-json-789").post("/auth/v1/signup").then().statusCode(400);
+        ServiceAccountsAndAdminTest.adminToken();
+
+        List<String> secrets = new ArrayList<>(List.of(PASSWORD, "Wrong-password-123", "Another-pass-456", "broken-json-789",
+                "test-admin-secret", session.get("refresh_token").asText(), refreshed));
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT encrypted_password FROM identity.users WHERE email = '" + email + "'")) {
+            r.next();
+            String hash = r.getString(1);
+            secrets.add(hash.substring(hash.lastIndexOf('$') + 1));
+        }
+        secrets.add(JSON.readTree(Files.readString(Path.of("target/auth-data/signing-keys.json"))).get("keys").get(0).get("d").asText());
+
+        Path log = Path.of("target/auth-test.log");
+        assertTrue(Files.exists(log));
+        String text = Files.readString(log);
+        assertTrue(text.contains("Signing with key"), "the log is being written");
+        for (String secret : secrets) {
+            assertFalse(text.contains(secret), "a secret is in " + log + ": " + secret.substring(0, 3) + "…");
+        }
+    }
+}
