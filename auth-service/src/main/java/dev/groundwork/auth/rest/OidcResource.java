@@ -49,16 +49,21 @@ public class OidcResource {
     Audit audit;
     @Inject
     IdentityEvents events;
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.core.UriInfo uriInfo;
 
     /** At the root, as the gateway routes it (DESIGN.md), and under the issuer (AuthResource) for quarkus-oidc. */
     @GET
     @Path(".well-known/openid-configuration")
     public Map<String, Object> discovery() {
         String issuer = tokens.issuer();
-        String base = issuer.substring(0, issuer.length() - "/auth/v1".length());
+        // The issuer is pinned to the public URL; the endpoints follow the URL this document was fetched at, so
+        // a resource server inside the cluster fetches keys from auth-service directly, not through the ingress.
+        String requested = uriInfo.getBaseUri().toString();
+        String base = requested.endsWith("/") ? requested.substring(0, requested.length() - 1) : requested;
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("issuer", issuer);
-        document.put("jwks_uri", issuer + "/.well-known/jwks.json");
+        document.put("jwks_uri", base + "/auth/v1/.well-known/jwks.json");
         document.put("token_endpoint", base + "/oauth/token");
         document.put("revocation_endpoint", base + "/oauth/revoke");
         document.put("grant_types_supported", List.of("client_credentials", "password", "refresh_token"));

@@ -1,6 +1,5 @@
 package dev.groundwork.testsupport;
 
-import dev.groundwork.infra.InfrastructureConfigSourceFactory;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -16,8 +15,7 @@ import static org.hamcrest.Matchers.hasItem;
  */
 public abstract class ServiceEndpointsContract {
 
-    private final boolean hasDatabase =
-            InfrastructureConfigSourceFactory.hasPostgresDriver(ServiceEndpointsContract.class.getClassLoader());
+    private final boolean hasDatabase = TestServers.needsDatabase();
 
     @Test
     void livenessIsUpAndChecksNoDownstream() {

@@ -60,9 +60,21 @@ public final class TestServers {
         return useDevServices() || (redis().isPresent() && (!needsDatabase() || database().isPresent()));
     }
 
-    /** A module has a database exactly when it ships the Postgres driver. */
+    /**
+     * A module has a database exactly when it ships the Postgres driver and a datasource (Agroal); a module
+     * whose tests only start another service with a database has the driver alone.
+     */
     public static boolean needsDatabase() {
-        return InfrastructureConfigSourceFactory.hasPostgresDriver(TestServers.class.getClassLoader());
+        ClassLoader loader = TestServers.class.getClassLoader();
+        if (!InfrastructureConfigSourceFactory.hasPostgresDriver(loader)) {
+            return false;
+        }
+        try {
+            Class.forName("io.agroal.api.AgroalDataSource", false, loader);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     public static String missingMessage(String module) {

@@ -1,0 +1,89 @@
+package dev.groundwork.gateway;
+
+import dev.groundwork.infra.DatabaseUrl;
+import dev.groundwork.testsupport.RealInfrastructure;
+import dev.groundwork.testsupport.ServiceJar;
+import dev.groundwork.testsupport.TestServers;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.jose4j.jwk.EcJwkGenerator;
+import org.jose4j.jwk.EllipticCurveJsonWebKey;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.keys.EllipticCurves;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real auth-service, as a process with signing keys of the test's making, for the gateway's token tests.
+ * Its tokens live {@value #TOKEN_LIFETIME_SECONDS} s, so that the test sees an old token expire.
+ */
+public class AuthServiceForTokens implements QuarkusTestResourceLifecycleManager {
+
+    static final String ISSUER_BASE = "https://api.groundwork.test";
+    static final int TOKEN_LIFETIME_SECONDS = 20;
+    static final EllipticCurveJsonWebKey OLD_KEY = key("key-2026-01");
+    static final EllipticCurveJsonWebKey NEW_KEY = key("key-2026-02");
+    static ServiceJar auth;
+    private static Map<String, String> env;
+
+    @Override
+    public Map<String, String> start() {
+        String module = "gateway-auth";
+        DatabaseUrl database = RealInfrastructure.freshDatabase(TestServers.database().orElseThrow(), module);
+        env = new HashMap<>();
+        env.put("SUPABASE_DB_URL", database.jdbcUrl());
+        database.username().ifPresent(user -> env.put("SUPABASE_DB_USER", user));
+        database.password().ifPresent(password -> env.put("SUPABASE_DB_PASSWORD", password));
+        env.put("REDIS_URL", RealInfrastructure.freshRedis(TestServers.redis().orElseThrow(), module).url());
+        env.put("AUTH_PUBLIC_BASE_URL", ISSUER_BASE);
+        env.put("AUTH_ACCESS_TOKEN_LIFETIME", TOKEN_LIFETIME_SECONDS + "S");
+        env.put("AUTH_EMAIL_CONFIRM_SIGNUP", "false");
+        env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+        env.put("AUTH_SIGNING_KEYS", keySet(Map.of(OLD_KEY, "active")));
+        try {
+            auth = ServiceJar.start("auth-service", env, Duration.ofSeconds(90));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        // The test compresses the rotation's 10-minute wait: an unknown kid may refresh the keys after 1 s.
+        return Map.of("gateway.upstreams.auth", auth.url().toString(),
+                "quarkus.oidc.token.forced-jwk-refresh-interval", "1S");
+    }
+
+    /** Restarts auth-service with another key set, as a rollout of a changed Secret does. */
+    static void rollOut(Map<EllipticCurveJsonWebKey, String> keys) throws Exception {
+        env.put("AUTH_SIGNING_KEYS", keySet(keys));
+        auth.restart(env, Duration.ofSeconds(90));
+    }
+
+    static String keySet(Map<EllipticCurveJsonWebKey, String> keys) {
+        List<String> entries = new ArrayList<>();
+        keys.forEach((key, status) -> {
+            Map<String, Object> params = new LinkedHashMap<>(key.toParams(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
+            params.put("status", status);
+            entries.add(org.jose4j.json.JsonUtil.toJson(params));
+        });
+        return "{\"keys\":[" + String.join(",", entries) + "]}";
+    }
+
+    private static EllipticCurveJsonWebKey key(String kid) {
+        try {
+            EllipticCurveJsonWebKey key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
+            key.setKeyId(kid);
+            return key;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (auth != null) {
+            auth.close();
+        }
+    }
+}
