@@ -1,0 +1,113 @@
+package dev.groundwork.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.mailer.MockMailbox;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Base64;
+import java.util.Map;
+
+import static dev.groundwork.auth.AuthClient.JSON;
+import static dev.groundwork.auth.AuthClient.PASSWORD;
+import static dev.groundwork.auth.AuthClient.authJs;
+import static dev.groundwork.auth.AuthClient.refresh;
+import static dev.groundwork.auth.AuthClient.signIn;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Recovery, password change, hash upgrade, and what a browser client needs (settings, health, CORS). */
+@QuarkusTest
+class AccountLifecycleTest {
+
+    @Inject
+    MockMailbox mailbox;
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void recoveryByMailThenANewPasswordEndsTheOtherSessions() throws Exception {
+        JsonNode otherDevice = AuthClient.confirmedSession(mailbox, "forgetful@example.com");
+
+        authJs().body(Map.of("email", "nobody.here@example.com")).post("/auth/v1/recover").then().statusCode(200).body(equalTo("{}"));
+        assertTrue(mailbox.getMailsSentTo("nobody.here@example.com").isEmpty(), "unknown addresses get the same answer, and no mail");
+
+        authJs().body(Map.of("email", "forgetful@example.com")).post("/auth/v1/recover").then().statusCode(200).body(equalTo("{}"));
+        String token = AuthClient.mailedToken(mailbox, "forgetful@example.com");
+        JsonNode recovered = JSON.readTree(authJs().body(Map.of("type", "recovery", "token_hash", token)).post("/auth/v1/verify")
+                .then().statusCode(200).extract().asString());
+        assertEquals("otp", AuthClient.jwtPart(recovered.get("access_token").asText(), 1).get("amr").get(0).get("method").asText());
+        authJs().body(Map.of("type", "recovery", "token_hash", token)).post("/auth/v1/verify").then().statusCode(403)
+                .body("code", equalTo("otp_expired"));
+
+        authJs().auth().oauth2(recovered.get("access_token").asText()).body(Map.of("password", "Brand-new-pass-42"))
+                .put("/auth/v1/user").then().statusCode(200);
+        refresh(otherDevice.get("refresh_token").asText()).then().statusCode(400).body("code", equalTo("refresh_token_not_found"));
+        refresh(recovered.get("refresh_token").asText()).then().statusCode(200);
+        signIn("forgetful@example.com", PASSWORD).then().statusCode(400).body("code", equalTo("invalid_credentials"));
+        signIn("forgetful@example.com", "Brand-new-pass-42").then().statusCode(200);
+    }
+
+    @Test
+    void aHashWithOlderParametersIsUpgradedAtSignIn() throws Exception {
+        AuthClient.confirmedSession(mailbox, "old.hash@example.com");
+        setHash("old.hash@example.com", argon2id(PASSWORD, 4096, 1));
+        signIn("old.hash@example.com", PASSWORD).then().statusCode(200);
+        assertTrue(hash("old.hash@example.com").startsWith("$argon2id$v=19$m=19456,t=2,p=1$"), hash("old.hash@example.com"));
+        signIn("old.hash@example.com", PASSWORD).then().statusCode(200);
+    }
+
+    @Test
+    void settingsHealthAndCorsForBrowsers() {
+        given().get("/auth/v1/settings").then().statusCode(200).body("external.email", equalTo(true))
+                .body("mailer_autoconfirm", equalTo(false)).body("disable_signup", equalTo(false));
+        given().get("/auth/v1/health").then().statusCode(200).body("name", equalTo("GoTrue"));
+        given().header("Origin", "http://app.test").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "apikey,authorization,x-client-info,x-supabase-api-version,content-type")
+                .options("/auth/v1/token").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "http://app.test")
+                .header("Access-Control-Allow-Headers", containsString("x-supabase-api-version"));
+    }
+
+    private static String argon2id(String password, int memoryKib, int iterations) {
+        byte[] salt = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(memoryKib).withIterations(iterations).withParallelism(1).withSalt(salt).build());
+        byte[] out = new byte[32];
+        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + b64.encodeToString(salt) + "$" + b64.encodeToString(out);
+    }
+
+    private void setHash(String email, String hash) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("UPDATE identity.users SET encrypted_password = ? WHERE email = ?")) {
+            s.setString(1, hash);
+            s.setString(2, email);
+            assertEquals(1, s.executeUpdate());
+        }
+    }
+
+    private String hash(String email) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT encrypted_password FROM identity.users WHERE email = ?")) {
+            s.setString(1, email);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getString(1);
+            }
+        }
+    }
+}
