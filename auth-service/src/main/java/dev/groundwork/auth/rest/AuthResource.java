@@ -40,6 +40,8 @@ public class AuthResource {
     ObjectMapper json;
     @Inject
     OidcResource oidc;
+    @Inject
+    ClientAddress clientAddress;
 
     @POST
     @Path("signup")
@@ -173,9 +175,8 @@ public class AuthResource {
         return site;
     }
 
-    static AuthService.Caller caller(HttpServerRequest request) {
-        String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().host();
-        return new AuthService.Caller(ip, request.getHeader("User-Agent"));
+    private AuthService.Caller caller(HttpServerRequest request) {
+        return new AuthService.Caller(clientAddress.of(request), request.getHeader("User-Agent"));
     }
 
     private static Response ok(Object entity) {
