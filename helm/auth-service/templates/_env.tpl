@@ -1,6 +1,10 @@
 {{/* Env vars of this service beyond the shared infrastructure ones. */}}
 {{- define "auth-service.env" -}}
 {{- include "common.secrets.env" (dict "env" "AUTH_SIGNING_KEYS" "secret" .Values.signingKeys.existingSecret "key" .Values.signingKeys.key "value" "signingKeys.existingSecret") }}
+{{- with .Values.trustedProxies }}
+- name: AUTH_TRUSTED_PROXIES
+  value: {{ . | quote }}
+{{- end }}
 {{- with .Values.publicBaseUrl }}
 - name: AUTH_PUBLIC_BASE_URL
   value: {{ . | quote }}

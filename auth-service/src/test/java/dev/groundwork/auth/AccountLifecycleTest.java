@@ -60,6 +60,35 @@ class AccountLifecycleTest {
     }
 
     @Test
+    void idleAndAbsoluteSessionLimitsEndSessions() throws Exception {
+        JsonNode idle = AuthClient.confirmedSession(mailbox, "idle@example.com");
+        exec("UPDATE identity.sessions SET refreshed_at = now() - interval '15 days' WHERE user_id = '"
+                + idle.get("user").get("id").asText() + "'");
+        refresh(idle.get("refresh_token").asText()).then().statusCode(400).body("code", equalTo("session_expired"));
+        refresh(idle.get("refresh_token").asText()).then().statusCode(400).body("code", equalTo("refresh_token_not_found"));
+
+        JsonNode old = JSON.readTree(signIn("idle@example.com", PASSWORD).then().statusCode(200).extract().asString());
+        exec("UPDATE identity.sessions SET not_after = now() - interval '1 second' WHERE user_id = '"
+                + old.get("user").get("id").asText() + "'");
+        refresh(old.get("refresh_token").asText()).then().statusCode(400).body("code", equalTo("session_expired"));
+    }
+
+    @Test
+    void aServiceRevokesARefreshTokenTheOAuthWay() throws Exception {
+        JsonNode session = AuthClient.confirmedSession(mailbox, "revoked@example.com");
+        given().auth().preemptive().basic("admin-tool", "wrong").formParam("token", session.get("refresh_token").asText())
+                .post("/oauth/revoke").then().statusCode(401).body("error", equalTo("invalid_client"));
+        given().auth().preemptive().basic("admin-tool", "test-admin-secret").formParam("token", session.get("refresh_token").asText())
+                .formParam("token_type_hint", "refresh_token").post("/oauth/revoke").then().statusCode(200);
+        refresh(session.get("refresh_token").asText()).then().statusCode(400).body("code", equalTo("refresh_token_not_found"));
+        given().auth().preemptive().basic("admin-tool", "test-admin-secret").formParam("token", "never-issued")
+                .post("/oauth/revoke").then().statusCode(200);
+        given().auth().preemptive().basic("admin-tool", "test-admin-secret").formParam("token", session.get("access_token").asText())
+                .formParam("token_type_hint", "access_token").post("/oauth/revoke").then().statusCode(400)
+                .body("error", equalTo("unsupported_token_type"));
+    }
+
+    @Test
     void aHashWithOlderParametersIsUpgradedAtSignIn() throws Exception {
         AuthClient.confirmedSession(mailbox, "old.hash@example.com");
         setHash("old.hash@example.com", argon2id(PASSWORD, 4096, 1));
@@ -89,6 +118,12 @@ class AccountLifecycleTest {
         generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + b64.encodeToString(salt) + "$" + b64.encodeToString(out);
+    }
+
+    private void exec(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.executeUpdate();
+        }
     }
 
     private void setHash(String email, String hash) throws Exception {
