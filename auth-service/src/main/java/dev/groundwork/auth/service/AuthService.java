@@ -7,6 +7,7 @@ import dev.groundwork.auth.repository.RefreshToken;
 import dev.groundwork.auth.repository.Session;
 import dev.groundwork.auth.repository.User;
 import dev.groundwork.auth.rest.AuthError;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -160,6 +161,7 @@ public class AuthService {
                 user.failedSignIns++;
                 user.lastFailedSignIn = now;
                 audit.record("login_failed", null, user.id, caller.ip(), Map.of("failures", user.failedSignIns));
+                Log.debugf("Failed sign-in for user %s from %s (%d in a row)", user.id, caller.ip(), user.failedSignIns);
             });
             throw AuthError.invalidCredentials();
         }
