@@ -60,6 +60,43 @@ class AccountLifecycleTest {
     }
 
     @Test
+    void anEmailChangeIsConfirmedByTheNewAddress() throws Exception {
+        JsonNode session = AuthClient.confirmedSession(mailbox, "moving@example.com");
+        AuthClient.confirmedSession(mailbox, "taken@example.com");
+        String token = session.get("access_token").asText();
+        authJs().auth().oauth2(token).body(Map.of("email", "taken@example.com")).put("/auth/v1/user").then().statusCode(422)
+                .body("code", equalTo("email_exists"));
+
+        authJs().auth().oauth2(token).body(Map.of("email", "moved@example.com")).put("/auth/v1/user").then().statusCode(200)
+                .body("email", equalTo("moving@example.com")).body("new_email", equalTo("moved@example.com"))
+                .body("email_change_sent_at", org.hamcrest.Matchers.notNullValue());
+        signIn("moved@example.com", PASSWORD).then().statusCode(400).body("code", equalTo("invalid_credentials"));
+        given().redirects().follow(false).get("/auth/v1/verify?type=email_change&token=" + AuthClient.mailedToken(mailbox, "moved@example.com"))
+                .then().statusCode(303).header("Location", containsString("#access_token="));
+        signIn("moved@example.com", PASSWORD).then().statusCode(200).body("user.email", equalTo("moved@example.com"))
+                .body("user.new_email", equalTo(null));
+        signIn("moving@example.com", PASSWORD).then().statusCode(400).body("code", equalTo("invalid_credentials"));
+    }
+
+    @Test
+    void aTransientDatabaseFailureIsA500SoTheClientKeepsItsSession() throws Exception {
+        JsonNode session = AuthClient.confirmedSession(mailbox, "contended@example.com");
+        String refreshToken = session.get("refresh_token").asText();
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement(
+                    "SELECT id FROM identity.refresh_tokens WHERE session_id = ?::uuid FOR UPDATE")) {
+                lock.setString(1, AuthClient.jwtPart(session.get("access_token").asText(), 1).get("session_id").asText());
+                lock.executeQuery().close();
+            }
+            // The row stays locked past the refresh's 3 s lock timeout: a server-side failure, not the client's.
+            refresh(refreshToken).then().statusCode(500).body("code", equalTo("unexpected_failure"));
+            holder.rollback();
+        }
+        refresh(refreshToken).then().statusCode(200);
+    }
+
+    @Test
     void idleAndAbsoluteSessionLimitsEndSessions() throws Exception {
         JsonNode idle = AuthClient.confirmedSession(mailbox, "idle@example.com");
         exec("UPDATE identity.sessions SET refreshed_at = now() - interval '15 days' WHERE user_id = '"

@@ -31,6 +31,11 @@ public class User extends PanacheEntityBase {
     public OffsetDateTime confirmationSentAt;
     @Column(name = "recovery_sent_at")
     public OffsetDateTime recoverySentAt;
+    /** A new address waiting for its confirmation. */
+    @Column(name = "email_change")
+    public String emailChange;
+    @Column(name = "email_change_sent_at")
+    public OffsetDateTime emailChangeSentAt;
     @Column(name = "last_sign_in_at")
     public OffsetDateTime lastSignInAt;
     @JdbcTypeCode(SqlTypes.JSON)

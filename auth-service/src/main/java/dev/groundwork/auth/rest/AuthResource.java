@@ -72,11 +72,11 @@ public class AuthResource {
     @PUT
     @Path("user")
     public Response updateUser(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body,
-                               @Context HttpServerRequest request) {
+                               @QueryParam("redirect_to") String redirectTo, @Context HttpServerRequest request) {
         AuthService.Bearer bearer = auth.bearer(authorization);
         Map<String, Object> params = JsonBody.parse(json, body);
         return ok(AuthJson.user(auth.updateUser(bearer, JsonBody.string(params, "email"), JsonBody.string(params, "password"),
-                JsonBody.object(params, "data"), caller(request))));
+                JsonBody.object(params, "data"), redirectTo, caller(request))));
     }
 
     @POST

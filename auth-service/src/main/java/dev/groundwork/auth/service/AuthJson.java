@@ -27,6 +27,10 @@ public final class AuthJson {
         putTime(json, "confirmation_sent_at", user.confirmationSentAt);
         putTime(json, "confirmed_at", user.emailConfirmedAt);
         putTime(json, "recovery_sent_at", user.recoverySentAt);
+        if (user.emailChange != null) {
+            json.put("new_email", user.emailChange);
+        }
+        putTime(json, "email_change_sent_at", user.emailChangeSentAt);
         putTime(json, "last_sign_in_at", user.lastSignInAt);
         json.put("app_metadata", user.appMetadata);
         json.put("user_metadata", user.userMetadata);

@@ -34,6 +34,12 @@ public class AuthMail {
                 "Follow this link to reset the password of your account:\n\n" + link(token, "recovery", redirectTo) + "\n"));
     }
 
+    void emailChange(User user, String token, String redirectTo) {
+        mailer.send(Mail.withText(user.emailChange, "Confirm your new e-mail address",
+                "Follow this link to confirm the change of your account's e-mail address to this one:\n\n"
+                        + link(token, "email_change", redirectTo) + "\n"));
+    }
+
     private String link(String token, String type, String redirectTo) {
         String redirect = redirectTo == null || redirectTo.isBlank() ? config.email().siteUrl().toString() : redirectTo;
         return tokens.issuer() + "/verify?token=" + token + "&type=" + type + "&redirect_to="

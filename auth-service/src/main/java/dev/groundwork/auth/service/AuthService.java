@@ -110,7 +110,7 @@ public class AuthService {
 
     /** Confirms a sign-up or completes a recovery with an e-mailed token; answers a session. */
     public IssuedSession verify(String type, String token, Caller caller) {
-        if (!"signup".equals(type) && !"recovery".equals(type) && !"email".equals(type)) {
+        if (!"signup".equals(type) && !"recovery".equals(type) && !"email".equals(type) && !"email_change".equals(type)) {
             throw AuthError.badRequest("validation_failed", "Verify requires a verification type");
         }
         String tokenType = "email".equals(type) ? "signup" : type;
@@ -121,12 +121,24 @@ public class AuthService {
         }
         stored.delete();
         User user = User.findById(stored.userId);
-        if (user.emailConfirmedAt == null) {
-            user.emailConfirmedAt = now;
-            user.updatedAt = now;
+        if ("email_change".equals(tokenType)) {
+            if (user.emailChange == null || User.byEmail(user.emailChange).isPresent()) {
+                throw new AuthError(422, "email_exists", "A user with this email address has already been registered");
+            }
+            user.email = user.emailChange;
+            user.emailChange = null;
+            user.emailChangeSentAt = null;
+            events.userUpdated(user, List.of("email"));
         }
-        audit.record("signup".equals(tokenType) ? "user_confirmation_requested" : "user_recovery_requested",
-                user.id.toString(), user.id, caller.ip(), Map.of());
+        if (user.emailConfirmedAt == null || "email_change".equals(tokenType)) {
+            user.emailConfirmedAt = now;
+        }
+        user.updatedAt = now;
+        audit.record(switch (tokenType) {
+            case "signup" -> "user_confirmation_requested";
+            case "email_change" -> "user_email_changed";
+            default -> "user_recovery_requested";
+        }, user.id.toString(), user.id, caller.ip(), Map.of());
         return startSession(user, "otp", caller, now);
     }
 
@@ -191,6 +203,9 @@ public class AuthService {
         }
         throttle.checkIp(caller.ip());
         OffsetDateTime now = now();
+        // A refresh waits at most 3 s for a concurrent one on the same token; beyond that it is a 500, which
+        // auth-js retries (a 4xx would make it drop the session).
+        User.getEntityManager().createNativeQuery("SET LOCAL lock_timeout = '3s'").executeUpdate();
         RefreshToken token = RefreshToken.lockByHash(TokenService.sha256(refreshToken)).orElse(null);
         if (token == null) {
             throttle.failedFromIp(caller.ip());
@@ -264,14 +279,28 @@ public class AuthService {
         }
     }
 
-    /** Updates the password and/or metadata; a new password ends the user's other sessions. */
-    public User updateUser(Bearer bearer, String email, String password, Map<String, Object> data, Caller caller) {
+    /**
+     * Updates the e-mail address (confirmed by a link to the new one, unless confirmations are off), the password
+     * (ending the user's other sessions) and/or the metadata.
+     */
+    public User updateUser(Bearer bearer, String email, String password, Map<String, Object> data, String redirectTo, Caller caller) {
         // The bearer was read in its own transaction: work on this transaction's copy.
         User user = User.findById(bearer.user().id);
         OffsetDateTime now = now();
         List<String> changed = new java.util.ArrayList<>();
-        if (email != null && !email.equalsIgnoreCase(user.email)) {
-            throw new AuthError(422, "validation_failed", "Changing the email address is not supported yet");
+        if (email != null && !email.trim().equalsIgnoreCase(user.email)) {
+            String address = validEmail(email);
+            if (User.byEmail(address).isPresent()) {
+                throw new AuthError(422, "email_exists", "A user with this email address has already been registered");
+            }
+            if (config.email().confirmSignup()) {
+                user.emailChange = address;
+                user.emailChangeSentAt = now;
+                mail.emailChange(user, newOneTimeToken(user, "email_change", now), redirectTo);
+            } else {
+                user.email = address;
+                changed.add("email");
+            }
         }
         if (password != null) {
             policy.check(password);
@@ -344,7 +373,7 @@ public class AuthService {
         row.userId = user.id;
         row.type = type;
         row.createdAt = now;
-        row.expiresAt = now.plus("signup".equals(type) ? config.email().confirmationValidity() : config.email().recoveryValidity());
+        row.expiresAt = now.plus("recovery".equals(type) ? config.email().recoveryValidity() : config.email().confirmationValidity());
         row.persist();
         return token;
     }
