@@ -88,6 +88,19 @@ public final class AuthBench {
             session[0] = refreshed.get("refresh_token").asText();
         }).line("refresh (rotation), " + clients + " clients"));
 
+        // Wrong password for a real user vs. an unknown address: the same answer should take the same time.
+        // One attempt per user and per (forwarded) IP, so neither throttle answers early.
+        List<Long> wrong = new ArrayList<>();
+        List<Long> unknown = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String email = "timing-" + System.nanoTime() + "@example.com";
+            post(base + "/auth/v1/signup", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", 200);
+            wrong.add(timeFailedSignIn(base, email, "198.18.0." + i));
+            unknown.add(timeFailedSignIn(base, "nobody-" + System.nanoTime() + "@example.com", "198.18.1." + i));
+        }
+        System.out.println(new Result(wrong.size(), 1, wrong).line("wrong password (latency only), 1 client").replaceAll("\\s+\\d+ /s", "  -"));
+        System.out.println(new Result(unknown.size(), 1, unknown).line("unknown user (latency only), 1 client").replaceAll("\\s+\\d+ /s", "  -"));
+
         String token = signIn(base, emails.get(0)).get("access_token").asText();
         System.out.println(run(clients * 2, seconds, () -> get(base + "/auth/v1/user", token))
                 .line("GET /user (verify + session lookup), " + clients * 2 + " clients"));
@@ -146,6 +159,19 @@ public final class AuthBench {
         if (!jws.verifySignature()) {
             throw new IllegalStateException("bad signature");
         }
+    }
+
+    private static long timeFailedSignIn(String base, String email, String ip) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/auth/v1/token?grant_type=password"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("X-Forwarded-For", ip)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\"wrong-Pass-1\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long took = System.nanoTime() - start;
+        if (response.statusCode() != 400) {
+            throw new IllegalStateException("a failed sign-in answered " + response.statusCode() + ": " + response.body());
+        }
+        return took;
     }
 
     private static JsonNode signIn(String base, String email) throws Exception {
