@@ -110,6 +110,15 @@ class FleetIT {
 
     @Test
     @Order(5)
+    void clientsReachAuthServiceThroughTheGateway() throws Exception {
+        fleet.awaitReady(Duration.ofSeconds(60));
+        assertEquals(200, fleet.status("gateway", "/auth/v1/health"));
+        assertTrue(fleet.body("gateway", "/.well-known/openid-configuration").contains("\"issuer\""));
+        assertEquals(404, fleet.status("gateway", "/no/such/route"));
+    }
+
+    @Test
+    @Order(6)
     void theFleetStopsCleanly() {
         fleet.close();
         for (String service : Fleet.SERVICES) {

@@ -51,7 +51,9 @@ public class AuthServiceForTokens implements QuarkusTestResourceLifecycleManager
         }
         // The test compresses the rotation's 10-minute wait: an unknown kid may refresh the keys after 1 s.
         return Map.of("gateway.upstreams.auth", auth.url().toString(),
-                "quarkus.oidc.token.forced-jwk-refresh-interval", "1S");
+                "quarkus.oidc.token.forced-jwk-refresh-interval", "1S",
+                "quarkus.http.auth.permission.whoami.paths", "/test/whoami",
+                "quarkus.http.auth.permission.whoami.policy", "authenticated");
     }
 
     /** Restarts auth-service with another key set, as a rollout of a changed Secret does. */

@@ -1,9 +1,13 @@
 package dev.groundwork.gateway.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** gateway settings ({@code gateway.*}, env {@code GATEWAY_*}). */
 @ConfigMapping(prefix = "gateway")
@@ -11,6 +15,20 @@ public interface GatewayConfig {
 
     /** Base URLs of the services behind the gateway; locally their own ports, in Kubernetes their Services. */
     Upstreams upstreams();
+
+    /** The route table, by route id (see application.properties for the fleet's routes). */
+    Map<String, Route> routes();
+
+    /**
+     * Peers whose {@code X-Forwarded-For}/{@code -Proto}/{@code -Host} are believed (a load balancer in front):
+     * IPs or CIDR ranges. Everyone else's are replaced.
+     */
+    @WithDefault("127.0.0.1/32")
+    List<String> trustedProxies();
+
+    /** How long connecting to a service may take. */
+    @WithDefault("2S")
+    Duration connectTimeout();
 
     interface Upstreams {
         /** auth-service ({@code GATEWAY_UPSTREAMS_AUTH}). */
@@ -28,5 +46,29 @@ public interface GatewayConfig {
         /** monitoring-service ({@code GATEWAY_UPSTREAMS_MONITORING}). */
         @WithDefault("http://127.0.0.1:8084")
         URI monitoring();
+    }
+
+    interface Route {
+        /** Path prefix, matched on whole segments after normalisation ({@code /auth/v1} matches {@code /auth/v1/user}). */
+        String prefix();
+
+        /** {@code auth}, {@code payment}, {@code cache}, {@code monitoring}, or a base URL. */
+        String upstream();
+
+        /** Whether the prefix is removed before forwarding. */
+        @WithDefault("false")
+        boolean stripPrefix();
+
+        /** {@code public}, {@code user} (a valid token) or {@code role:<name>} ({@code app_metadata.roles}). */
+        @WithDefault("public")
+        String auth();
+
+        /** How long the service may take to start answering. */
+        @WithDefault("30S")
+        Duration timeout();
+
+        /** Largest request body accepted. */
+        @WithDefault("10M")
+        MemorySize maxBodySize();
     }
 }

@@ -1,0 +1,76 @@
+package dev.groundwork.gateway.service;
+
+import dev.groundwork.gateway.config.GatewayConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The configured routes, longest prefix first; matching happens on normalised paths only. */
+@ApplicationScoped
+public class RouteTable {
+
+    /** A route with its upstream resolved to a base URL. */
+    public record Route(String id, String prefix, URI upstream, boolean stripPrefix, String auth,
+                        java.time.Duration timeout, long maxBodyBytes) {
+
+        /** The path to send upstream for a matched (normalised) path. */
+        public String upstreamPath(String path) {
+            String rest = stripPrefix ? path.substring(prefix.length()) : path;
+            String base = upstream.getPath() == null ? "" : upstream.getPath().replaceAll("/+$", "");
+            String joined = base + (rest.isEmpty() ? "/" : rest);
+            return joined.isEmpty() ? "/" : joined;
+        }
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+
+    @Inject
+    public RouteTable(GatewayConfig config) {
+        for (Map.Entry<String, GatewayConfig.Route> entry : config.routes().entrySet()) {
+            GatewayConfig.Route route = entry.getValue();
+            String prefix = route.prefix().replaceAll("/+$", "");
+            if (!prefix.startsWith("/") || PathNormalizer.normalize(prefix.isEmpty() ? "/" : prefix).isEmpty()) {
+                throw new IllegalStateException("gateway.routes." + entry.getKey() + ".prefix must be a normalised absolute path");
+            }
+            routes.add(new Route(entry.getKey(), prefix, upstream(config.upstreams(), entry.getKey(), route.upstream()),
+                    route.stripPrefix(), route.auth(), route.timeout(), route.maxBodySize().asLongValue()));
+        }
+        routes.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
+    }
+
+    public List<Route> all() {
+        return routes;
+    }
+
+    /** The route of a normalised path: the longest prefix that matches whole segments. */
+    public Optional<Route> match(String path) {
+        for (Route route : routes) {
+            String prefix = route.prefix();
+            if (prefix.isEmpty() || path.equals(prefix) || path.startsWith(prefix + "/")) {
+                return Optional.of(route);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static URI upstream(GatewayConfig.Upstreams upstreams, String id, String name) {
+        return switch (name) {
+            case "auth" -> upstreams.auth();
+            case "payment" -> upstreams.payment();
+            case "cache" -> upstreams.cache();
+            case "monitoring" -> upstreams.monitoring();
+            default -> {
+                if (!name.startsWith("http://") && !name.startsWith("https://")) {
+                    throw new IllegalStateException("gateway.routes." + id + ".upstream must be auth, payment, cache, monitoring or a URL");
+                }
+                yield URI.create(name);
+            }
+        };
+    }
+}

@@ -1,0 +1,81 @@
+package dev.groundwork.gateway;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real upstream for the proxy tests: a small Vert.x server that answers with what it received (method, URI,
+ * headers, body length and SHA-256, counted as the body streams in), or waits ({@code /slow}).
+ */
+public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
+
+    private Vertx vertx;
+
+    @Override
+    public Map<String, String> start() {
+        vertx = Vertx.vertx();
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+            if (request.path().endsWith("/slow")) {
+                vertx.setTimer(3_000, t -> request.response().end("late"));
+                return;
+            }
+            MessageDigest sha256 = sha256();
+            long[] length = {0};
+            request.handler(chunk -> {
+                length[0] += chunk.length();
+                sha256.update(chunk.getBytes());
+            });
+            request.endHandler(done -> {
+                JsonObject headers = new JsonObject();
+                request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+                request.response().putHeader("Content-Type", "application/json")
+                        .putHeader("Connection", "X-Upstream-Secret")
+                        .putHeader("X-Upstream-Secret", "must not reach the client")
+                        .end(new JsonObject().put("method", request.method().name()).put("uri", request.uri())
+                                .put("headers", headers).put("length", length[0])
+                                .put("sha256", HexFormat.of().formatHex(sha256.digest())).encode());
+            });
+        });
+        try {
+            server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        String url = "http://127.0.0.1:" + server.actualPort();
+        return Map.ofEntries(Map.entry("gateway.upstreams.payment", url),
+                Map.entry("gateway.upstreams.cache", url),
+                Map.entry("gateway.upstreams.monitoring", url),
+                Map.entry("gateway.routes.echo.prefix", "/echo"),
+                Map.entry("gateway.routes.echo.upstream", url + "/inner"),
+                Map.entry("gateway.routes.echo.strip-prefix", "true"),
+                Map.entry("gateway.routes.echo.timeout", "1S"),
+                Map.entry("gateway.routes.upload.prefix", "/upload"),
+                Map.entry("gateway.routes.upload.upstream", url),
+                Map.entry("gateway.routes.upload.max-body-size", "64M"),
+                Map.entry("gateway.routes.down.prefix", "/down"),
+                Map.entry("gateway.routes.down.upstream", "http://127.0.0.1:9"),
+                Map.entry("gateway.trusted-proxies", "198.51.100.7"));
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (vertx != null) {
+            vertx.close();
+        }
+    }
+}
