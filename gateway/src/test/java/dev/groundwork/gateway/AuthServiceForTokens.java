@@ -44,16 +44,25 @@ public class AuthServiceForTokens implements QuarkusTestResourceLifecycleManager
         env.put("AUTH_EMAIL_CONFIRM_SIGNUP", "false");
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         env.put("AUTH_SIGNING_KEYS", keySet(Map.of(OLD_KEY, "active")));
+        // A service account with the admin role, for the role-protected route (secret "ops-secret").
+        env.put("AUTH_CLIENTS_OPS_SECRET_SHA256", "32323cfa9ec9d62750daad0836a4cf3d7b60d23723b7852a529667deed01669f");
+        env.put("AUTH_CLIENTS_OPS_SCOPES", "admin");
         try {
             auth = ServiceJar.start("auth-service", env, Duration.ofSeconds(90));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
         // The test compresses the rotation's 10-minute wait: an unknown kid may refresh the keys after 1 s.
-        return Map.of("gateway.upstreams.auth", auth.url().toString(),
-                "quarkus.oidc.token.forced-jwk-refresh-interval", "1S",
-                "quarkus.http.auth.permission.whoami.paths", "/test/whoami",
-                "quarkus.http.auth.permission.whoami.policy", "authenticated");
+        String url = auth.url().toString();
+        return Map.ofEntries(Map.entry("gateway.upstreams.auth", url),
+                Map.entry("quarkus.oidc.token.forced-jwk-refresh-interval", "1S"),
+                Map.entry("quarkus.http.auth.permission.whoami.paths", "/test/whoami"),
+                Map.entry("quarkus.http.auth.permission.whoami.policy", "authenticated"),
+                // Two protected routes in front of auth-service itself: any user, and the admin role.
+                Map.entry("gateway.routes.guarded.prefix", "/guarded"), Map.entry("gateway.routes.guarded.upstream", url),
+                Map.entry("gateway.routes.guarded.strip-prefix", "true"), Map.entry("gateway.routes.guarded.auth", "user"),
+                Map.entry("gateway.routes.ops.prefix", "/ops"), Map.entry("gateway.routes.ops.upstream", url),
+                Map.entry("gateway.routes.ops.strip-prefix", "true"), Map.entry("gateway.routes.ops.auth", "role:admin"));
     }
 
     /** Restarts auth-service with another key set, as a rollout of a changed Secret does. */

@@ -61,7 +61,9 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 Map.entry("gateway.routes.upload.max-body-size", "64M"),
                 Map.entry("gateway.routes.down.prefix", "/down"),
                 Map.entry("gateway.routes.down.upstream", "http://127.0.0.1:9"),
-                Map.entry("gateway.trusted-proxies", "198.51.100.7"));
+                Map.entry("gateway.trusted-proxies", "198.51.100.7"),
+                // No auth-service: protected routes cannot check tokens.
+                Map.entry("gateway.upstreams.auth", "http://127.0.0.1:9"));
     }
 
     static MessageDigest sha256() {

@@ -59,7 +59,7 @@ class ProxyTest {
         given().urlEncodingEnabled(false).get("/echo/%252e%252e/x").then().statusCode(400);
         given().urlEncodingEnabled(false).get("/echo/../../x").then().statusCode(400);
         // A protected route reached through a detour is still that route.
-        given().urlEncodingEnabled(false).get("/echo/../monitoring/v1/issues").then().statusCode(503);
+        given().urlEncodingEnabled(false).get("/echo/../monitoring/v1/issues").then().statusCode(401);
     }
 
     @Test
@@ -82,6 +82,15 @@ class ProxyTest {
                 .body("headers.traceparent", matchesPattern("00-[0-9a-f]{32}-[0-9a-f]{16}-01")).extract().header("X-Request-Id");
         assertTrue(generated.matches("[0-9a-f-]{36}"), generated);
         given().header("X-Request-Id", "bad id with spaces").get("/echo/t").then().header("X-Request-Id", matchesPattern("[0-9a-f-]{36}"));
+    }
+
+    @Test
+    void aProtectedRouteWithoutATokenIs401AndWithAuthServiceDown503() {
+        given().get("/payments/v1/subscription").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer realm=\"groundwork\"");
+        given().header("Authorization", "Bearer eyJhbGciOiJFUzI1NiIsImtpZCI6ImsifQ.eyJzdWIiOiJ4In0.c2ln")
+                .get("/payments/v1/subscription").then().statusCode(503).contentType("application/problem+json")
+                .header("Retry-After", "5");
     }
 
     @Test

@@ -89,6 +89,25 @@ class TokenValidationTest {
                 "claims edited");
     }
 
+    @Test
+    void routesAskForAUserOrARole() {
+        signUp("router@example.com");
+        String user = signIn("router@example.com");
+        given().get("/guarded/auth/v1/health").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer realm=\"groundwork\"");
+        given().auth().oauth2(user).get("/guarded/auth/v1/health").then().statusCode(200);
+        // The body waits, unread, while the token is checked, then streams on (auth-service checks the token again).
+        given().auth().oauth2(user).contentType("application/json").body(Map.of("data", Map.of("seen", "through the gateway")))
+                .put("/guarded/auth/v1/user").then().statusCode(200).body("user_metadata.seen", org.hamcrest.Matchers.equalTo("through the gateway"));
+        given().auth().oauth2(user + "x").get("/guarded/auth/v1/health").then().statusCode(401)
+                .header("WWW-Authenticate", org.hamcrest.Matchers.containsString("invalid_token"));
+        given().auth().oauth2(user).get("/ops/auth/v1/health").then().statusCode(403).contentType("application/problem+json")
+                .header("WWW-Authenticate", org.hamcrest.Matchers.containsString("insufficient_scope"));
+        String service = given().baseUri(AuthServiceForTokens.auth.url().toString()).auth().preemptive().basic("ops", "ops-secret")
+                .formParam("grant_type", "client_credentials").post("/oauth/token").then().statusCode(200).extract().path("access_token");
+        given().auth().oauth2(service).get("/ops/auth/v1/health").then().statusCode(200);
+    }
+
     private static Map<EllipticCurveJsonWebKey, String> ordered(EllipticCurveJsonWebKey first, String firstStatus,
                                                                 EllipticCurveJsonWebKey second, String secondStatus) {
         Map<EllipticCurveJsonWebKey, String> keys = new LinkedHashMap<>();

@@ -6,6 +6,10 @@ import dev.groundwork.gateway.service.PathNormalizer;
 import dev.groundwork.gateway.service.RouteTable;
 import dev.groundwork.infra.TrustedProxies;
 import io.quarkus.logging.Log;
+import io.quarkus.security.identity.IdentityProviderManager;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -41,6 +45,8 @@ public class GatewayRouter {
     GatewayConfig config;
     @Inject
     RouteTable routes;
+    @Inject
+    IdentityProviderManager identities;
 
     private final Map<String, HttpProxy> proxies = new HashMap<>();
     private TrustedProxies trusted;
@@ -87,20 +93,64 @@ public class GatewayRouter {
             problem(context, 404, "Not found", "no route for " + path.get());
             return;
         }
-        if (!"public".equals(route.get().auth())) {
-            // Edge auth (quarkus-oidc, in place and tested) is wired to routes next; until then a protected
-            // route is closed rather than open.
-            problem(context, 503, "Route not open yet", "route " + route.get().id() + " needs " + route.get().auth()
-                    + " at the edge, which the gateway does not enforce yet");
-            return;
-        }
         long length = contentLength(request);
         if (length > route.get().maxBodyBytes()) {
             problem(context, 413, "Payload too large", "at most " + route.get().maxBodyBytes() + " bytes on this route");
             return;
         }
         Forwarding.requestId(request);
-        proxies.get(route.get().id()).handle(request);
+        if ("public".equals(route.get().auth())) {
+            proxies.get(route.get().id()).handle(request);
+            return;
+        }
+        // The body stays unread (paused) while the token is checked; the proxy streams it afterwards.
+        request.pause();
+        Context eventLoop = Vertx.currentContext();
+        // Quarkus would answer a failed authentication itself (401 without a body, 500 when the keys are out of
+        // reach); this route answers problem+json, and 503 when auth-service cannot be reached.
+        context.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER,
+                (java.util.function.BiConsumer<RoutingContext, Throwable>) this::authenticationFailed);
+        QuarkusHttpUser.getSecurityIdentity(context, identities).subscribe().with(
+                identity -> eventLoop.runOnContext(v -> authorized(context, route.get(), identity)),
+                failure -> eventLoop.runOnContext(v -> authenticationFailed(context, failure)));
+    }
+
+    /** {@code user}: any valid token; {@code role:<name>}: a valid token with that role in {@code app_metadata.roles}. */
+    private void authorized(RoutingContext context, RouteTable.Route route, SecurityIdentity identity) {
+        if (identity == null || identity.isAnonymous()) {
+            challenge(context, 401, "Unauthorized", "this route needs a bearer token", "Bearer realm=\"groundwork\"");
+            return;
+        }
+        if (route.auth().startsWith("role:") && !identity.hasRole(route.auth().substring("role:".length()))) {
+            challenge(context, 403, "Forbidden", "this route needs the role " + route.auth().substring("role:".length()),
+                    "Bearer realm=\"groundwork\", error=\"insufficient_scope\"");
+            return;
+        }
+        // The Authorization header goes on unchanged: the service checks the token again.
+        proxies.get(route.id()).handle(context.request());
+    }
+
+    /** A bad token is the client's problem (401); keys that cannot be fetched are ours (503, not 401). */
+    private void authenticationFailed(RoutingContext context, Throwable failure) {
+        if (context.response().ended()) {
+            return;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof io.quarkus.oidc.OIDCException
+                    || String.valueOf(t.getMessage()).contains("OIDC server is not available")) {
+                Log.warnf("Token check impossible, auth-service unreachable: %s", t.getMessage());
+                context.response().putHeader("Retry-After", "5");
+                problem(context, 503, "Service unavailable", "tokens cannot be checked right now");
+                return;
+            }
+        }
+        challenge(context, 401, "Unauthorized", "the bearer token is not valid",
+                "Bearer realm=\"groundwork\", error=\"invalid_token\"");
+    }
+
+    private static void challenge(RoutingContext context, int status, String title, String detail, String wwwAuthenticate) {
+        context.response().putHeader("WWW-Authenticate", wwwAuthenticate);
+        problem(context, status, title, detail);
     }
 
     /** Both Content-Length and Transfer-Encoding, or two lengths: a request two servers could read differently. */
