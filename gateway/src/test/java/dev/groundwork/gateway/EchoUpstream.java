@@ -62,6 +62,10 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 Map.entry("gateway.routes.down.prefix", "/down"),
                 Map.entry("gateway.routes.down.upstream", "http://127.0.0.1:9"),
                 Map.entry("gateway.trusted-proxies", "198.51.100.7"),
+                Map.entry("gateway.rate-limits.tiny.limit", "3"), Map.entry("gateway.rate-limits.tiny.window", "60S"),
+                Map.entry("gateway.rate-limits.roomy.limit", "100"), Map.entry("gateway.rate-limits.roomy.window", "60S"),
+                Map.entry("gateway.routes.limited.prefix", "/limited"), Map.entry("gateway.routes.limited.upstream", url),
+                Map.entry("gateway.routes.limited.rate-limits", "roomy,tiny"),
                 // No auth-service: protected routes cannot check tokens.
                 Map.entry("gateway.upstreams.auth", "http://127.0.0.1:9"));
     }

@@ -94,6 +94,21 @@ class ProxyTest {
     }
 
     @Test
+    void aRouteIsRateLimitedWithTheDraftHeadersAndTheBodyStillStreams() {
+        for (int remaining = 2; remaining >= 0; remaining--) {
+            given().contentType("text/plain").body("payload-" + remaining).post("/limited/x").then().statusCode(200)
+                    .header("RateLimit-Policy", "\"roomy\";q=100;w=60, \"tiny\";q=3;w=60")
+                    .header("RateLimit", matchesPattern("\"roomy\";r=\\d+;t=\\d+, \"tiny\";r=" + remaining + ";t=\\d+"))
+                    .body("length", equalTo(("payload-" + remaining).length()));
+        }
+        given().post("/limited/x").then().statusCode(429).contentType("application/problem+json")
+                .header("Retry-After", matchesPattern("(19|20)"))
+                .header("RateLimit", matchesPattern(".*\"tiny\";r=0;t=\\d+"));
+        // The policies are per client: the refusal did not take from the roomy one either.
+        given().get("/echo/still-open").then().statusCode(200).header("RateLimit", (String) null);
+    }
+
+    @Test
     void anAuthorizationHeaderOnAPublicRouteIsForwardedUnchecked() {
         // auth-js refreshes with its (maybe expired) access token in Authorization: the public route must pass it.
         given().header("Authorization", "Bearer expired.or.garbage").get("/echo/auth").then().statusCode(200)

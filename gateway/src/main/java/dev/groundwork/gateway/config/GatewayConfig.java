@@ -26,6 +26,13 @@ public interface GatewayConfig {
     @WithDefault("127.0.0.1/32")
     List<String> trustedProxies();
 
+    /** Rate-limit policies by name, used by routes ({@code gateway.routes.<id>.rate-limits}). */
+    Map<String, RateLimit> rateLimits();
+
+    /** Whether requests pass when Redis cannot be asked (counted in metrics and logged), or are refused with 503. */
+    @WithDefault("true")
+    boolean rateLimitFailOpen();
+
     /** How long connecting to a service may take. */
     @WithDefault("2S")
     Duration connectTimeout();
@@ -70,5 +77,16 @@ public interface GatewayConfig {
         /** Largest request body accepted. */
         @WithDefault("10M")
         MemorySize maxBodySize();
+
+        /** Rate-limit policies applied together, per user (token {@code sub}) or else per client IP. */
+        java.util.Optional<List<String>> rateLimits();
+    }
+
+    interface RateLimit {
+        /** Requests allowed per window (also the largest burst). */
+        int limit();
+
+        /** The window. */
+        Duration window();
     }
 }

@@ -3,6 +3,7 @@ package dev.groundwork.gateway.rest;
 import dev.groundwork.gateway.client.Forwarding;
 import dev.groundwork.gateway.config.GatewayConfig;
 import dev.groundwork.gateway.service.PathNormalizer;
+import dev.groundwork.gateway.service.RateLimiter;
 import dev.groundwork.gateway.service.RouteTable;
 import dev.groundwork.infra.TrustedProxies;
 import io.quarkus.logging.Log;
@@ -47,6 +48,8 @@ public class GatewayRouter {
     RouteTable routes;
     @Inject
     IdentityProviderManager identities;
+    @Inject
+    RateLimiter rateLimiter;
 
     private final Map<String, HttpProxy> proxies = new HashMap<>();
     private TrustedProxies trusted;
@@ -99,24 +102,28 @@ public class GatewayRouter {
             return;
         }
         Forwarding.requestId(request);
-        if ("public".equals(route.get().auth())) {
+        if ("public".equals(route.get().auth()) && route.get().rateLimits().isEmpty()) {
             proxies.get(route.get().id()).handle(request);
             return;
         }
-        // The body stays unread (paused) while the token is checked; the proxy streams it afterwards.
+        // The body stays unread (paused) while the token and the rate limit are checked; the proxy streams it after.
         request.pause();
         Context eventLoop = Vertx.currentContext();
+        if ("public".equals(route.get().auth())) {
+            limitThenForward(context, route.get(), null, eventLoop);
+            return;
+        }
         // Quarkus would answer a failed authentication itself (401 without a body, 500 when the keys are out of
         // reach); this route answers problem+json, and 503 when auth-service cannot be reached.
         context.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER,
                 (java.util.function.BiConsumer<RoutingContext, Throwable>) this::authenticationFailed);
         QuarkusHttpUser.getSecurityIdentity(context, identities).subscribe().with(
-                identity -> eventLoop.runOnContext(v -> authorized(context, route.get(), identity)),
+                identity -> eventLoop.runOnContext(v -> authorized(context, route.get(), identity, eventLoop)),
                 failure -> eventLoop.runOnContext(v -> authenticationFailed(context, failure)));
     }
 
     /** {@code user}: any valid token; {@code role:<name>}: a valid token with that role in {@code app_metadata.roles}. */
-    private void authorized(RoutingContext context, RouteTable.Route route, SecurityIdentity identity) {
+    private void authorized(RoutingContext context, RouteTable.Route route, SecurityIdentity identity, Context eventLoop) {
         if (identity == null || identity.isAnonymous()) {
             challenge(context, 401, "Unauthorized", "this route needs a bearer token", "Bearer realm=\"groundwork\"");
             return;
@@ -127,7 +134,47 @@ public class GatewayRouter {
             return;
         }
         // The Authorization header goes on unchanged: the service checks the token again.
-        proxies.get(route.id()).handle(context.request());
+        limitThenForward(context, route, identity, eventLoop);
+    }
+
+    /** Rate limits per user when signed in, else per client IP; 429 with the draft's headers when one is used up. */
+    private void limitThenForward(RoutingContext context, RouteTable.Route route, SecurityIdentity identity, Context eventLoop) {
+        if (route.rateLimits().isEmpty()) {
+            proxies.get(route.id()).handle(context.request());
+            return;
+        }
+        String subject = identity != null && !identity.isAnonymous() ? "user:" + identity.getPrincipal().getName()
+                : "ip:" + clientIp(context.request());
+        rateLimiter.check(route.rateLimits(), subject).onComplete(result -> eventLoop.runOnContext(v -> {
+            if (result.failed()) {
+                context.response().putHeader("Retry-After", "5");
+                problem(context, 503, "Service unavailable", "rate limits cannot be checked right now");
+                return;
+            }
+            RateLimiter.Decision decision = result.result();
+            if (!decision.quotas().isEmpty()) {
+                context.response().putHeader("RateLimit-Policy", RateLimiter.policyHeader(decision.quotas()))
+                        .putHeader("RateLimit", RateLimiter.limitHeader(decision.quotas()));
+            }
+            if (!decision.allowed()) {
+                long retry = decision.quotas().stream().mapToLong(RateLimiter.Quota::retryAfterSeconds).max().orElse(1);
+                context.response().putHeader("Retry-After", String.valueOf(Math.max(1, retry)));
+                problem(context, 429, "Too many requests", "rate limit reached on this route, retry in " + Math.max(1, retry) + " s");
+                return;
+            }
+            proxies.get(route.id()).handle(context.request());
+        }));
+    }
+
+    /** The peer, or the address a trusted proxy in front of us saw (the last X-Forwarded-For hop). */
+    private String clientIp(HttpServerRequest request) {
+        String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().host();
+        String forwarded = request.getHeader("X-Forwarded-For");
+        if (forwarded == null || !trusted.trusts(peer)) {
+            return peer;
+        }
+        String[] hops = forwarded.split(",");
+        return hops[hops.length - 1].trim();
     }
 
     /** A bad token is the client's problem (401); keys that cannot be fetched are ours (503, not 401). */

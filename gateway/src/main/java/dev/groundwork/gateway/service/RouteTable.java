@@ -17,7 +17,7 @@ public class RouteTable {
 
     /** A route with its upstream resolved to a base URL. */
     public record Route(String id, String prefix, URI upstream, boolean stripPrefix, String auth,
-                        java.time.Duration timeout, long maxBodyBytes) {
+                        java.time.Duration timeout, long maxBodyBytes, List<String> rateLimits) {
 
         /** The path to send upstream for a matched (normalised) path. */
         public String upstreamPath(String path) {
@@ -38,8 +38,14 @@ public class RouteTable {
             if (!prefix.startsWith("/") || PathNormalizer.normalize(prefix.isEmpty() ? "/" : prefix).isEmpty()) {
                 throw new IllegalStateException("gateway.routes." + entry.getKey() + ".prefix must be a normalised absolute path");
             }
+            List<String> limits = route.rateLimits().orElse(List.of());
+            for (String policy : limits) {
+                if (!config.rateLimits().containsKey(policy)) {
+                    throw new IllegalStateException("gateway.routes." + entry.getKey() + ".rate-limits names an unknown policy: " + policy);
+                }
+            }
             routes.add(new Route(entry.getKey(), prefix, upstream(config.upstreams(), entry.getKey(), route.upstream()),
-                    route.stripPrefix(), route.auth(), route.timeout(), route.maxBodySize().asLongValue()));
+                    route.stripPrefix(), route.auth(), route.timeout(), route.maxBodySize().asLongValue(), List.copyOf(limits)));
         }
         routes.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
     }
