@@ -1,0 +1,39 @@
+package dev.groundwork.gateway;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+/**
+ * Redis stops: rate-limited routes fail open (the upstream here is down, so an open request is a 502 and a
+ * refused one would be a 429 or 503), the metric counts it; Redis returns: limits apply again.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = PrivateRedis.class, restrictToAnnotatedClass = true)
+class RateLimitOutageTest {
+
+    @Test
+    void limitsFailOpenWhileRedisIsDownAndApplyAgainAfter() throws Exception {
+        given().get("/limited/a").then().statusCode(502).header("RateLimit", notNullValue());
+
+        PrivateRedis.redis.stop();
+        for (int i = 0; i < 5; i++) {
+            given().get("/limited/a").then().statusCode(502).header("RateLimit", nullValue());
+        }
+        given().get("/q/metrics").then().body(containsString("gateway_rate_limit_unavailable_total"));
+
+        PrivateRedis.redis.restart();
+        long deadline = System.currentTimeMillis() + 15_000;
+        int status;
+        do {
+            Thread.sleep(200);
+            status = given().get("/limited/a").then().extract().statusCode();
+        } while (status != 429 && System.currentTimeMillis() < deadline);
+        given().get("/limited/a").then().statusCode(429).header("RateLimit", containsString("\"tiny\";r=0"));
+    }
+}
