@@ -109,6 +109,17 @@ class ProxyTest {
     }
 
     @Test
+    void perRouteMetricsAreTaggedWithTheRouteNotThePath() {
+        given().get("/echo/metrics-probe-1?token=secret-in-query").then().statusCode(200);
+        given().get("/echo/metrics-probe-2").then().statusCode(200);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("gateway_requests_total{route=\"echo\",status=\"2xx\"}"), "per-route counter");
+        assertTrue(metrics.contains("gateway_request_duration_seconds_bucket{route=\"echo\""), "per-route latency histogram");
+        assertFalse(metrics.contains("metrics-probe"), "no raw path in metrics");
+        assertFalse(metrics.contains("secret-in-query"), "no query string in metrics");
+    }
+
+    @Test
     void anAuthorizationHeaderOnAPublicRouteIsForwardedUnchecked() {
         // auth-js refreshes with its (maybe expired) access token in Authorization: the public route must pass it.
         given().header("Authorization", "Bearer expired.or.garbage").get("/echo/auth").then().statusCode(200)

@@ -50,6 +50,8 @@ public class GatewayRouter {
     IdentityProviderManager identities;
     @Inject
     RateLimiter rateLimiter;
+    @Inject
+    AccessLog accessLog;
 
     private final Map<String, HttpProxy> proxies = new HashMap<>();
     private TrustedProxies trusted;
@@ -81,6 +83,8 @@ public class GatewayRouter {
             context.next();
             return;
         }
+        long start = System.nanoTime();
+        context.addEndHandler(ended -> accessLog.record(context, start));
         String refused = smuggling(request);
         if (refused != null) {
             problem(context, 400, "Bad request", refused);
@@ -92,6 +96,8 @@ public class GatewayRouter {
             return;
         }
         Optional<RouteTable.Route> route = routes.match(path.get());
+        route.ifPresent(matched -> context.put(AccessLog.ROUTE, matched.id()));
+        context.put(AccessLog.PATH, path.get());
         if (route.isEmpty()) {
             problem(context, 404, "Not found", "no route for " + path.get());
             return;
@@ -157,6 +163,7 @@ public class GatewayRouter {
                         .putHeader("RateLimit", RateLimiter.limitHeader(decision.quotas()));
             }
             if (!decision.allowed()) {
+                accessLog.rateLimited(route.id());
                 long retry = decision.quotas().stream().mapToLong(RateLimiter.Quota::retryAfterSeconds).max().orElse(1);
                 context.response().putHeader("Retry-After", String.valueOf(Math.max(1, retry)));
                 problem(context, 429, "Too many requests", "rate limit reached on this route, retry in " + Math.max(1, retry) + " s");
