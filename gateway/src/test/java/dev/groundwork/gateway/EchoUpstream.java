@@ -16,12 +16,26 @@ import java.util.concurrent.TimeUnit;
  */
 public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
 
+    /** A port nothing listens on until a test starts a server there (the retry test). */
+    static final int LATE_PORT = freePort();
     private Vertx vertx;
+
+    private static int freePort() {
+        try {
+            return dev.groundwork.testsupport.RedisServerProcess.freePort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Override
     public Map<String, String> start() {
         vertx = Vertx.vertx();
         HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+            if (request.path().endsWith("/boom")) {
+                request.response().setStatusCode(500).end("boom");
+                return;
+            }
             if (request.path().endsWith("/slow")) {
                 vertx.setTimer(3_000, t -> request.response().end("late"));
                 return;
@@ -62,6 +76,11 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 Map.entry("gateway.routes.down.prefix", "/down"),
                 Map.entry("gateway.routes.down.upstream", "http://127.0.0.1:9"),
                 Map.entry("gateway.trusted-proxies", "198.51.100.7"),
+                Map.entry("gateway.routes.flaky.prefix", "/flaky"), Map.entry("gateway.routes.flaky.upstream", url + "/flaky-base"),
+                Map.entry("gateway.routes.late.prefix", "/late"),
+                Map.entry("gateway.routes.late.upstream", "http://127.0.0.1:" + LATE_PORT),
+                Map.entry("gateway.circuit-open-for", "1S"),
+                Map.entry("gateway.connect-attempts", "5"),
                 Map.entry("gateway.rate-limits.tiny.limit", "3"), Map.entry("gateway.rate-limits.tiny.window", "60S"),
                 Map.entry("gateway.rate-limits.roomy.limit", "100"), Map.entry("gateway.rate-limits.roomy.window", "60S"),
                 Map.entry("gateway.routes.limited.prefix", "/limited"), Map.entry("gateway.routes.limited.upstream", url),

@@ -120,6 +120,34 @@ class ProxyTest {
     }
 
     @Test
+    void connectionFailuresAreRetriedForGetButNotForPost() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            // The service comes up 400 ms from now.
+            vertx.setTimer(400, t -> vertx.createHttpServer().requestHandler(r -> r.response().end("up"))
+                    .listen(EchoUpstream.LATE_PORT, "127.0.0.1"));
+            given().contentType("text/plain").body("once").post("/late/x").then().statusCode(502);
+            given().get("/late/x").then().statusCode(200).body(equalTo("up"));
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get();
+        }
+    }
+
+    @Test
+    void aFailingServiceOpensItsCircuitWhichClosesAfterAGoodProbe() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            given().get("/flaky/boom").then().statusCode(500);
+        }
+        given().get("/flaky/ok").then().statusCode(503).contentType("application/problem+json").header("Retry-After", "1");
+        given().get("/q/health/ready").then().statusCode(200).body("checks.find { it.name == 'Upstream services' }.status", equalTo("UP"))
+                .body(org.hamcrest.Matchers.containsString("open"));
+        assertTrue(given().get("/q/metrics").then().extract().asString().contains("gateway_circuit_state{upstream="));
+        Thread.sleep(1_100);
+        given().get("/flaky/ok").then().statusCode(200);
+        given().get("/flaky/ok").then().statusCode(200);
+    }
+
+    @Test
     void anAuthorizationHeaderOnAPublicRouteIsForwardedUnchecked() {
         // auth-js refreshes with its (maybe expired) access token in Authorization: the public route must pass it.
         given().header("Authorization", "Bearer expired.or.garbage").get("/echo/auth").then().statusCode(200)

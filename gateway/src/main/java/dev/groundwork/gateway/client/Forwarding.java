@@ -37,10 +37,12 @@ public final class Forwarding implements ProxyInterceptor {
 
     private final RouteTable.Route route;
     private final TrustedProxies trusted;
+    private final CircuitBreaker breaker;
 
-    public Forwarding(RouteTable.Route route, TrustedProxies trusted) {
+    public Forwarding(RouteTable.Route route, TrustedProxies trusted, CircuitBreaker breaker) {
         this.route = route;
         this.trusted = trusted;
+        this.breaker = breaker;
     }
 
     @Override
@@ -59,12 +61,18 @@ public final class Forwarding implements ProxyInterceptor {
         if (traceparent == null || !TRACEPARENT.matcher(traceparent).matches()) {
             headers.set("traceparent", newTraceparent());
         }
+        // A failure becomes our 502/504 response, which handleProxyResponse counts against the breaker.
         return context.sendRequest().recover(failure -> Future.succeededFuture(failed(request, failure)));
     }
 
     @Override
     public Future<Void> handleProxyResponse(ProxyContext context) {
         ProxyResponse response = context.response();
+        if (response.getStatusCode() >= 500) {
+            breaker.failed();
+        } else {
+            breaker.succeeded();
+        }
         MultiMap headers = response.headers();
         removeHopByHop(headers, headers);
         response.putHeader(REQUEST_ID, requestId(context.request().proxiedRequest()));

@@ -33,6 +33,22 @@ public interface GatewayConfig {
     @WithDefault("true")
     boolean rateLimitFailOpen();
 
+    /** Failures in a row after which a service's circuit opens (503 without calling it). */
+    @WithDefault("5")
+    int circuitFailureThreshold();
+
+    /** How long an open circuit waits before letting one probe through. */
+    @WithDefault("10S")
+    Duration circuitOpenFor();
+
+    /** Connection attempts for idempotent requests without a body (GET, HEAD, OPTIONS, DELETE): 1 means no retry. */
+    @WithDefault("3")
+    int connectAttempts();
+
+    /** The first wait between connection attempts; it doubles. */
+    @WithDefault("100MS")
+    Duration connectRetryBackoff();
+
     /** How long connecting to a service may take. */
     @WithDefault("2S")
     Duration connectTimeout();

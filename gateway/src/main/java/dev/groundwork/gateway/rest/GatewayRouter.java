@@ -1,5 +1,6 @@
 package dev.groundwork.gateway.rest;
 
+import dev.groundwork.gateway.client.CircuitBreaker;
 import dev.groundwork.gateway.client.Forwarding;
 import dev.groundwork.gateway.config.GatewayConfig;
 import dev.groundwork.gateway.service.PathNormalizer;
@@ -10,7 +11,12 @@ import io.quarkus.logging.Log;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -52,8 +58,11 @@ public class GatewayRouter {
     RateLimiter rateLimiter;
     @Inject
     AccessLog accessLog;
+    @Inject
+    MeterRegistry meters;
 
     private final Map<String, HttpProxy> proxies = new HashMap<>();
+    private final Map<String, CircuitBreaker> breakers = new java.util.concurrent.ConcurrentHashMap<>();
     private TrustedProxies trusted;
 
     void install(@Observes Router router, Vertx vertx) {
@@ -64,17 +73,30 @@ public class GatewayRouter {
                 .setMaxPoolSize(200)
                 .setDecompressionSupported(false));
         for (RouteTable.Route route : routes.all()) {
-            HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions(), client);
-            proxy.originRequestProvider((request, http) -> http.request(new RequestOptions()
+            CircuitBreaker breaker = breakers.computeIfAbsent(route.upstream().toString(), upstream -> {
+                CircuitBreaker created = new CircuitBreaker(config.circuitFailureThreshold(), config.circuitOpenFor());
+                Gauge.builder("gateway.circuit.state", created, b -> b.state().ordinal()).tag("upstream", upstream)
+                        .description("0 closed, 1 open, 2 half-open").register(meters);
+                return created;
+            });
+            RequestOptions options = new RequestOptions()
                     .setHost(route.upstream().getHost())
                     .setPort(port(route))
                     .setSsl("https".equals(route.upstream().getScheme()))
-                    .setIdleTimeout(route.timeout().toMillis())));
-            proxy.addInterceptor(new Forwarding(route, trusted));
+                    .setIdleTimeout(route.timeout().toMillis());
+            HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions(), client);
+            proxy.originRequestProvider((request, http) -> connect(vertx, http, options,
+                    retryable(request) ? config.connectAttempts() : 1, config.connectRetryBackoff().toMillis()));
+            proxy.addInterceptor(new Forwarding(route, trusted, breaker));
             proxies.put(route.id(), proxy);
         }
         router.route().order(ORDER).handler(this::handle);
         Log.infof("Routes: %s", routes.all().stream().map(r -> r.prefix() + " -> " + r.upstream() + " (" + r.auth() + ")").toList());
+    }
+
+    /** Each service's breaker, by base URL. */
+    public Map<String, CircuitBreaker> breakers() {
+        return breakers;
     }
 
     private void handle(RoutingContext context) {
@@ -109,7 +131,7 @@ public class GatewayRouter {
         }
         Forwarding.requestId(request);
         if ("public".equals(route.get().auth()) && route.get().rateLimits().isEmpty()) {
-            proxies.get(route.get().id()).handle(request);
+            forward(context, route.get());
             return;
         }
         // The body stays unread (paused) while the token and the rate limit are checked; the proxy streams it after.
@@ -146,7 +168,7 @@ public class GatewayRouter {
     /** Rate limits per user when signed in, else per client IP; 429 with the draft's headers when one is used up. */
     private void limitThenForward(RoutingContext context, RouteTable.Route route, SecurityIdentity identity, Context eventLoop) {
         if (route.rateLimits().isEmpty()) {
-            proxies.get(route.id()).handle(context.request());
+            forward(context, route);
             return;
         }
         String subject = identity != null && !identity.isAnonymous() ? "user:" + identity.getPrincipal().getName()
@@ -169,8 +191,19 @@ public class GatewayRouter {
                 problem(context, 429, "Too many requests", "rate limit reached on this route, retry in " + Math.max(1, retry) + " s");
                 return;
             }
-            proxies.get(route.id()).handle(context.request());
+            forward(context, route);
         }));
+    }
+
+    /** Through the service's circuit breaker: while it is open, 503 with Retry-After and the service is spared. */
+    private void forward(RoutingContext context, RouteTable.Route route) {
+        CircuitBreaker breaker = breakers.get(route.upstream().toString());
+        if (!breaker.allow()) {
+            context.response().putHeader("Retry-After", String.valueOf(breaker.retryAfterSeconds()));
+            problem(context, 503, "Service unavailable", "the service behind " + route.prefix() + " is failing; the circuit is open");
+            return;
+        }
+        proxies.get(route.id()).handle(context.request());
     }
 
     /** The peer, or the address a trusted proxy in front of us saw (the last X-Forwarded-For hop). */
@@ -205,6 +238,23 @@ public class GatewayRouter {
     private static void challenge(RoutingContext context, int status, String title, String detail, String wwwAuthenticate) {
         context.response().putHeader("WWW-Authenticate", wwwAuthenticate);
         problem(context, status, title, detail);
+    }
+
+    /**
+     * Connects to the service, again after a backoff when the connection fails and the request may be repeated.
+     * Nothing has been sent when a connection fails, but only idempotent requests without a body are retried.
+     */
+    private static Future<HttpClientRequest> connect(Vertx vertx, HttpClient http, RequestOptions options, int attempts, long backoffMillis) {
+        return http.request(options).recover(failure -> attempts <= 1 || !(failure instanceof java.net.ConnectException)
+                ? Future.failedFuture(failure)
+                : vertx.timer(backoffMillis).compose(t -> connect(vertx, http, options, attempts - 1, backoffMillis * 2)));
+    }
+
+    private static boolean retryable(HttpServerRequest request) {
+        HttpMethod method = request.method();
+        boolean idempotent = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+                || method == HttpMethod.DELETE;
+        return idempotent && contentLength(request) == 0 && !request.headers().contains("Transfer-Encoding");
     }
 
     /** Both Content-Length and Transfer-Encoding, or two lengths: a request two servers could read differently. */
