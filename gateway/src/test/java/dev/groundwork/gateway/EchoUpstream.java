@@ -49,6 +49,9 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
             request.endHandler(done -> {
                 JsonObject headers = new JsonObject();
                 request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+                if (request.path().endsWith("/cors")) {
+                    request.response().putHeader("Access-Control-Allow-Origin", "*");
+                }
                 request.response().putHeader("Content-Type", "application/json")
                         .putHeader("Connection", "X-Upstream-Secret")
                         .putHeader("X-Upstream-Secret", "must not reach the client")

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -145,6 +146,26 @@ class ProxyTest {
         Thread.sleep(1_100);
         given().get("/flaky/ok").then().statusCode(200);
         given().get("/flaky/ok").then().statusCode(200);
+    }
+
+    @Test
+    void browsersGetCorsSecurityHeadersAndGzip() {
+        given().header("Origin", "https://app.example").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "apikey,authorization,x-client-info,x-supabase-api-version,content-type,sentry-trace,baggage")
+                .options("/echo/token").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "https://app.example")
+                .header("Access-Control-Allow-Headers", org.hamcrest.Matchers.containsString("x-supabase-api-version"))
+                .header("Access-Control-Allow-Headers", org.hamcrest.Matchers.containsString("sentry-trace"));
+        io.restassured.response.Response response = given().header("Origin", "https://app.example").header("Accept-Encoding", "gzip")
+                .get("/echo/cors");
+        assertEquals(200, response.statusCode());
+        assertEquals(List.of("https://app.example"), response.headers().getValues("Access-Control-Allow-Origin"),
+                "one Access-Control-Allow-Origin, the gateway's (the service's own is dropped)");
+        assertEquals("gzip", response.header("Content-Encoding"));
+        assertEquals("nosniff", response.header("X-Content-Type-Options"));
+        assertEquals("strict-origin-when-cross-origin", response.header("Referrer-Policy"));
+        assertEquals(null, response.header("Strict-Transport-Security"), "HSTS only for clients that came over TLS");
+        given().get("/nowhere").then().header("X-Content-Type-Options", "nosniff");
     }
 
     @Test

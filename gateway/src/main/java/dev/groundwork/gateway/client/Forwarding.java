@@ -75,6 +75,9 @@ public final class Forwarding implements ProxyInterceptor {
         }
         MultiMap headers = response.headers();
         removeHopByHop(headers, headers);
+        // The gateway answers CORS for everything behind it; a second Access-Control-Allow-Origin breaks browsers.
+        headers.names().stream().filter(name -> name.regionMatches(true, 0, "access-control-", 0, 15)).toList()
+                .forEach(headers::remove);
         response.putHeader(REQUEST_ID, requestId(context.request().proxiedRequest()));
         return context.sendResponse();
     }

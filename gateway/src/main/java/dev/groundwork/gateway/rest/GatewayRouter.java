@@ -107,6 +107,16 @@ public class GatewayRouter {
         }
         long start = System.nanoTime();
         context.addEndHandler(ended -> accessLog.record(context, start));
+        securityHeaders(context);
+        // Netty compresses what carries no Content-Encoding; Quarkus marks other routes' answers "identity".
+        // For JSON answers the service did not compress itself, drop that mark, so clients that accept gzip get it.
+        context.addHeadersEndHandler(v -> {
+            String type = String.valueOf(context.response().headers().get("Content-Type"));
+            if ("identity".equalsIgnoreCase(context.response().headers().get("Content-Encoding"))
+                    && (type.startsWith("application/json") || type.startsWith("application/problem+json"))) {
+                context.response().headers().remove("Content-Encoding");
+            }
+        });
         String refused = smuggling(request);
         if (refused != null) {
             problem(context, 400, "Bad request", refused);
@@ -215,6 +225,18 @@ public class GatewayRouter {
         }
         String[] hops = forwarded.split(",");
         return hops[hops.length - 1].trim();
+    }
+
+    /** On every answer, the services' and ours; HSTS only when the client came over TLS. */
+    private void securityHeaders(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        String peer = request.remoteAddress() == null ? "" : request.remoteAddress().host();
+        boolean tls = request.isSSL() || (trusted.trusts(peer) && "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto")));
+        context.response().putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+        if (tls) {
+            context.response().putHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+        }
     }
 
     /** A bad token is the client's problem (401); keys that cannot be fetched are ours (503, not 401). */
