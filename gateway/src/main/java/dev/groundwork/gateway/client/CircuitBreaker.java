@@ -17,6 +17,7 @@ public final class CircuitBreaker {
     private long openedAt;
     private State state = State.CLOSED;
     private boolean probing;
+    private long probeStartedAt;
 
     public CircuitBreaker(int threshold, Duration openFor) {
         this.threshold = threshold;
@@ -30,10 +31,12 @@ public final class CircuitBreaker {
             probing = false;
         }
         if (state == State.HALF_OPEN) {
-            if (probing) {
+            // A probe whose outcome never came (its client went away mid-request) must not hold the breaker forever.
+            if (probing && System.nanoTime() - probeStartedAt < openForNanos) {
                 return false;
             }
             probing = true;
+            probeStartedAt = System.nanoTime();
             return true;
         }
         return state == State.CLOSED;

@@ -83,7 +83,7 @@ public class RateLimiter {
             GatewayConfig.RateLimit policy = config.rateLimits().get(name);
             long windowMicros = policy.window().toNanos() / 1000;
             keys.add("gw:rl:" + name + ":" + subject);
-            args.add(String.valueOf(windowMicros / policy.limit()));
+            args.add(String.valueOf(Math.max(1, windowMicros / policy.limit())));
             args.add(String.valueOf(windowMicros));
         }
         return run(keys, args).map(reply -> {
