@@ -30,12 +30,6 @@ public class ClientAddress {
 
     public String of(HttpServerRequest request) {
         String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().host();
-        String forwarded = request.getHeader("X-Forwarded-For");
-        if (forwarded == null || !trusted.trusts(peer)) {
-            return peer;
-        }
-        String[] hops = forwarded.split(",");
-        String last = hops[hops.length - 1].trim();
-        return TrustedProxies.literal(last) == null ? peer : last;
+        return trusted.clientAddress(peer, request.getHeader("X-Forwarded-For"));
     }
 }

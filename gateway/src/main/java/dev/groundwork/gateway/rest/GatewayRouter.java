@@ -219,12 +219,7 @@ public class GatewayRouter {
     /** The peer, or the address a trusted proxy in front of us saw (the last X-Forwarded-For hop). */
     private String clientIp(HttpServerRequest request) {
         String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().host();
-        String forwarded = request.getHeader("X-Forwarded-For");
-        if (forwarded == null || !trusted.trusts(peer)) {
-            return peer;
-        }
-        String[] hops = forwarded.split(",");
-        return hops[hops.length - 1].trim();
+        return trusted.clientAddress(peer, request.getHeader("X-Forwarded-For"));
     }
 
     /** On every answer, the services' and ours; HSTS only when the client came over TLS. */

@@ -1,7 +1,9 @@
 package dev.groundwork.events;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /** Capped exponential backoff with jitter: a loop that fails waits longer each time, but never gives up. */
 final class Backoff {
@@ -29,5 +31,15 @@ final class Backoff {
 
     void reset() {
         failures = 0;
+    }
+
+    /** Waits {@code wait} unless {@code stopped} opens first; false when the loop must end (stopped or interrupted). */
+    static boolean pause(CountDownLatch stopped, Duration wait) {
+        try {
+            return !stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

@@ -233,12 +233,7 @@ public final class OutboxRelay implements Runnable {
 
     /** Waits out a backoff; only {@link #stop()} cuts it short (a wake-up from a new event does not). */
     private void sleep(Duration wait) {
-        try {
-            if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                running = false;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!Backoff.pause(stopped, wait)) {
             running = false;
         }
     }

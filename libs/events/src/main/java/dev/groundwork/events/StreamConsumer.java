@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -437,12 +436,7 @@ public final class StreamConsumer implements Runnable {
     }
 
     private void await(Duration wait) {
-        try {
-            if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                running = false;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!Backoff.pause(stopped, wait)) {
             running = false;
         }
     }

@@ -55,6 +55,19 @@ public final class TrustedProxies {
         return new TrustedProxies(List.copyOf(ranges));
     }
 
+    /**
+     * The client's address: the peer, or, when the peer is trusted, the last hop of its {@code X-Forwarded-For}
+     * (the address that proxy saw), if that is an IP literal.
+     */
+    public String clientAddress(String peer, String forwardedFor) {
+        if (forwardedFor == null || !trusts(peer)) {
+            return peer;
+        }
+        String[] hops = forwardedFor.split(",");
+        String last = hops[hops.length - 1].trim();
+        return literal(last) == null ? peer : last;
+    }
+
     public boolean trusts(String address) {
         byte[] bytes = literal(address);
         return bytes != null && ranges.stream().anyMatch(range -> range.contains(bytes));

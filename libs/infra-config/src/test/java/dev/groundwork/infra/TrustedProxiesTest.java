@@ -25,6 +25,15 @@ class TrustedProxiesTest {
     }
 
     @Test
+    void theClientIsThePeerOrWhatATrustedProxySaw() {
+        TrustedProxies trusted = TrustedProxies.of(List.of("10.0.0.0/8"));
+        org.junit.jupiter.api.Assertions.assertEquals("203.0.113.5", trusted.clientAddress("203.0.113.5", "6.6.6.6"));
+        org.junit.jupiter.api.Assertions.assertEquals("198.51.100.2", trusted.clientAddress("10.1.2.3", "6.6.6.6, 198.51.100.2"));
+        org.junit.jupiter.api.Assertions.assertEquals("10.1.2.3", trusted.clientAddress("10.1.2.3", "not-an-ip"));
+        org.junit.jupiter.api.Assertions.assertEquals("10.1.2.3", trusted.clientAddress("10.1.2.3", null));
+    }
+
+    @Test
     void aBadEntryIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> TrustedProxies.of(List.of("gateway.internal")));
         assertThrows(IllegalArgumentException.class, () -> TrustedProxies.of(List.of("10.0.0.0/33")));
