@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Reads request bodies ourselves, so that bad JSON and oversize bodies get GoTrue's error format. */
@@ -47,9 +46,5 @@ final class JsonBody {
             throw AuthError.badRequest("validation_failed", name + " must be an object");
         }
         return (Map<String, Object>) value;
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -6,7 +6,7 @@ import dev.groundwork.auth.service.Audit;
 import dev.groundwork.auth.service.ServiceAccounts;
 import dev.groundwork.auth.service.SigningKeys;
 import dev.groundwork.auth.service.TokenService;
-import dev.groundwork.auth.events.IdentityEvents;
+import dev.groundwork.auth.service.AuthService;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -48,7 +48,7 @@ public class OidcResource {
     @Inject
     Audit audit;
     @Inject
-    IdentityEvents events;
+    AuthService auth;
     @jakarta.ws.rs.core.Context
     jakarta.ws.rs.core.UriInfo uriInfo;
 
@@ -95,16 +95,16 @@ public class OidcResource {
                           @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Optional<ServiceAccounts.Client> client = authenticate(authorization, clientId, clientSecret);
         if (client.isEmpty()) {
-            return oauthError(401, "invalid_client", "Client authentication failed", authorization != null);
+            return oauthError(401, "invalid_client", "Client authentication failed");
         }
         if (!"client_credentials".equals(grantType)) {
-            return oauthError(400, "unsupported_grant_type", "Only client_credentials is supported here; users sign in at /auth/v1/token", false);
+            return oauthError(400, "unsupported_grant_type", "Only client_credentials is supported here; users sign in at /auth/v1/token");
         }
         List<String> granted = new ArrayList<>(client.get().scopes());
         if (scope != null && !scope.isBlank()) {
             List<String> asked = List.of(scope.trim().split("\\s+"));
             if (!granted.containsAll(asked)) {
-                return oauthError(400, "invalid_scope", "The client may not ask for " + asked, false);
+                return oauthError(400, "invalid_scope", "The client may not ask for " + asked);
             }
             granted = asked;
         }
@@ -127,20 +127,18 @@ public class OidcResource {
                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Optional<ServiceAccounts.Client> client = authenticate(authorization, clientId, clientSecret);
         if (client.isEmpty()) {
-            return oauthError(401, "invalid_client", "Client authentication failed", authorization != null);
+            return oauthError(401, "invalid_client", "Client authentication failed");
         }
         if (token == null || token.isBlank()) {
-            return oauthError(400, "invalid_request", "token is required", false);
+            return oauthError(400, "invalid_request", "token is required");
         }
         if ("access_token".equals(hint)) {
-            return oauthError(400, "unsupported_token_type", "Access tokens are short-lived JWTs and expire by themselves", false);
+            return oauthError(400, "unsupported_token_type", "Access tokens are short-lived JWTs and expire by themselves");
         }
         RefreshToken.<RefreshToken>find("tokenHash", TokenService.sha256(token)).firstResultOptional().ifPresent(refresh -> {
             Session session = Session.findById(refresh.sessionId);
             audit.record("token_revoked", client.get().id(), session.userId, null, Map.of("session_id", session.id.toString()));
-            RefreshToken.delete("sessionId", session.id);
-            session.delete();
-            events.sessionRevoked(session, "revoked_by_client");
+            auth.endSession(session, "revoked_by_client");
         });
         return Response.ok().build();
     }
@@ -162,7 +160,7 @@ public class OidcResource {
         return accounts.authenticate(clientId, clientSecret);
     }
 
-    private static Response oauthError(int status, String error, String description, boolean basicChallenge) {
+    private static Response oauthError(int status, String error, String description) {
         Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON)
                 .header("Cache-Control", "no-store")
                 .entity(Map.of("error", error, "error_description", description));

@@ -1,7 +1,6 @@
 package dev.groundwork.auth.service;
 
 import dev.groundwork.auth.events.IdentityEvents;
-import dev.groundwork.auth.repository.RefreshToken;
 import dev.groundwork.auth.repository.Session;
 import dev.groundwork.auth.repository.User;
 import dev.groundwork.auth.rest.AuthError;
@@ -39,6 +38,8 @@ public class AdminService {
     Audit audit;
     @Inject
     IdentityEvents events;
+    @Inject
+    AuthService auth;
 
     /** The admin's id (the client id) when the token is a valid service-role token. */
     public String requireAdmin(String authorization) {
@@ -168,9 +169,7 @@ public class AdminService {
 
     private void endSessions(UUID userId, String reason) {
         for (Session session : Session.<Session>list("userId", userId)) {
-            RefreshToken.delete("sessionId", session.id);
-            session.delete();
-            events.sessionRevoked(session, reason);
+            auth.endSession(session, reason);
         }
     }
 }

@@ -359,7 +359,8 @@ public class AuthService {
         return new IssuedSession(access, refreshToken, tokens.lifetimeSeconds(), issuedAt.getEpochSecond() + tokens.lifetimeSeconds(), user);
     }
 
-    void endSession(Session session, String reason) {
+    /** Ends a session: its refresh tokens go, and {@code session.revoked} is published. */
+    public void endSession(Session session, String reason) {
         RefreshToken.delete("sessionId", session.id);
         session.delete();
         events.sessionRevoked(session, reason);
