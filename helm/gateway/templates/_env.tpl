@@ -4,4 +4,26 @@
 - name: GATEWAY_UPSTREAMS_{{ upper $upstream }}
   value: {{ default (printf "http://%s:8080" (include "common.names.sibling" (dict "context" $ "chart" $chart))) (index $.Values.upstreams $upstream) | quote }}
 {{- end }}
+{{- range $id, $route := .Values.routes }}
+{{- range $field, $value := $route }}
+- name: GATEWAY_ROUTES_{{ $id | upper | replace "-" "_" }}_{{ $field | snakecase | upper }}
+  value: {{ ternary (join "," $value) $value (kindIs "slice" $value) | toString | quote }}
+{{- end }}
+{{- end }}
+{{- range $name, $policy := .Values.rateLimits }}
+- name: GATEWAY_RATE_LIMITS_{{ upper $name }}_LIMIT
+  value: {{ $policy.limit | toString | quote }}
+- name: GATEWAY_RATE_LIMITS_{{ upper $name }}_WINDOW
+  value: {{ $policy.window | quote }}
+{{- end }}
+- name: GATEWAY_RATE_LIMIT_FAIL_OPEN
+  value: {{ .Values.rateLimitFailOpen | toString | quote }}
+{{- with .Values.trustedProxies }}
+- name: GATEWAY_TRUSTED_PROXIES
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- with .Values.corsOrigins }}
+- name: GATEWAY_CORS_ORIGINS
+  value: {{ join "," . | quote }}
+{{- end }}
 {{- end -}}

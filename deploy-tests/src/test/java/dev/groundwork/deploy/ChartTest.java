@@ -133,6 +133,32 @@ class ChartTest {
                 && o.getMetadata().getName().equals("groundwork-auth-service")));
     }
 
+    @Test
+    void gatewayRoutesAndPoliciesFromValuesBecomeItsEnv() {
+        Deployment gateway = deployments(RenderedObjects.parse(render("gateway", "production-values.yaml"))).get(0);
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env(gateway).stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+        assertEquals("/reports/v1", env.get("GATEWAY_ROUTES_REPORTS_PREFIX"));
+        assertEquals("http://reports.acme.svc:8080", env.get("GATEWAY_ROUTES_REPORTS_UPSTREAM"));
+        assertEquals("role:analyst", env.get("GATEWAY_ROUTES_REPORTS_AUTH"));
+        assertEquals("60S", env.get("GATEWAY_ROUTES_REPORTS_TIMEOUT"));
+        assertEquals("1M", env.get("GATEWAY_ROUTES_REPORTS_MAX_BODY_SIZE"));
+        assertEquals("burst,reports", env.get("GATEWAY_ROUTES_REPORTS_RATE_LIMITS"));
+        assertEquals("false", env.get("GATEWAY_ROUTES_MONITORING_DASHBOARD_ENABLED"));
+        assertEquals("30", env.get("GATEWAY_RATE_LIMITS_REPORTS_LIMIT"));
+        assertEquals("60S", env.get("GATEWAY_RATE_LIMITS_REPORTS_WINDOW"));
+        assertEquals("10.0.0.0/8", env.get("GATEWAY_TRUSTED_PROXIES"));
+        assertEquals("https://app.acme.example", env.get("GATEWAY_CORS_ORIGINS"));
+        assertEquals("true", env.get("GATEWAY_RATE_LIMIT_FAIL_OPEN"));
+    }
+
+    @Test
+    void aGatewayRouteIdWithADashOrAnUnknownFieldIsRefusedByTheSchema() {
+        // An env var could not say where a new id with a dash ends; a misspelled field would be silently ignored.
+        assertThrows(Exception.class, () -> render("gateway", "bad-values/route-id-with-dash.yaml"));
+        assertThrows(Exception.class, () -> render("gateway", "bad-values/route-misspelled-field.yaml"));
+    }
+
     // ---- a broken chart must fail the checks ----------------------------------------------------------
 
     @Test

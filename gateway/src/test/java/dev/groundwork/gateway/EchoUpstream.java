@@ -18,6 +18,10 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
 
     /** A port nothing listens on until a test starts a server there (the retry test). */
     static final int LATE_PORT = freePort();
+    /** Requests that reached {@code /slow}: a timeout must not be retried. */
+    static final java.util.concurrent.atomic.AtomicInteger SLOW_REQUESTS = new java.util.concurrent.atomic.AtomicInteger();
+    /** Attempts per {@code /unsteady/<key>}: the first two are answered 503. */
+    private static final Map<String, Integer> UNSTEADY_ATTEMPTS = new java.util.concurrent.ConcurrentHashMap<>();
     private Vertx vertx;
 
     private static int freePort() {
@@ -37,7 +41,13 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             if (request.path().endsWith("/slow")) {
+                SLOW_REQUESTS.incrementAndGet();
                 vertx.setTimer(3_000, t -> request.response().end("late"));
+                return;
+            }
+            if (request.path().contains("/unsteady/")) {
+                int attempt = UNSTEADY_ATTEMPTS.merge(request.method() + " " + request.path(), 1, Integer::sum);
+                request.response().setStatusCode(attempt <= 2 ? 503 : 200).end("attempt " + attempt);
                 return;
             }
             MessageDigest sha256 = sha256();
@@ -78,12 +88,13 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 Map.entry("gateway.routes.upload.max-body-size", "64M"),
                 Map.entry("gateway.routes.down.prefix", "/down"),
                 Map.entry("gateway.routes.down.upstream", "http://127.0.0.1:9"),
-                Map.entry("gateway.trusted-proxies", "198.51.100.7"),
+                // 127.0.0.2 is loopback too: a test connects from there as the load balancer in front.
+                Map.entry("gateway.trusted-proxies", "198.51.100.7,127.0.0.2"),
                 Map.entry("gateway.routes.flaky.prefix", "/flaky"), Map.entry("gateway.routes.flaky.upstream", url + "/flaky-base"),
                 Map.entry("gateway.routes.late.prefix", "/late"),
                 Map.entry("gateway.routes.late.upstream", "http://127.0.0.1:" + LATE_PORT),
                 Map.entry("gateway.circuit-open-for", "1S"),
-                Map.entry("gateway.connect-attempts", "5"),
+                Map.entry("gateway.retry-attempts", "5"),
                 Map.entry("gateway.rate-limits.tiny.limit", "3"), Map.entry("gateway.rate-limits.tiny.window", "60S"),
                 Map.entry("gateway.rate-limits.roomy.limit", "100"), Map.entry("gateway.rate-limits.roomy.window", "60S"),
                 Map.entry("gateway.routes.limited.prefix", "/limited"), Map.entry("gateway.routes.limited.upstream", url),

@@ -19,7 +19,7 @@ public class PrivateRedis implements QuarkusTestResourceLifecycleManager {
         }
         // The route's service is down on purpose (a passed request is a 502); its breaker must not step in here.
         return Map.of("quarkus.redis.hosts", redis.url().url(),
-                "gateway.circuit-failure-threshold", "1000", "gateway.connect-attempts", "1",
+                "gateway.circuit-failure-threshold", "1000", "gateway.retry-attempts", "1",
                 "gateway.rate-limits.tiny.limit", "3", "gateway.rate-limits.tiny.window", "60S",
                 "gateway.routes.limited.prefix", "/limited", "gateway.routes.limited.upstream", "http://127.0.0.1:9",
                 "gateway.routes.limited.rate-limits", "tiny", "gateway.routes.limited.timeout", "1S");

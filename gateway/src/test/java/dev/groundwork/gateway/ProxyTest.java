@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -116,6 +115,7 @@ class ProxyTest {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("gateway_requests_total{route=\"echo\",status=\"2xx\"}"), "per-route counter");
         assertTrue(metrics.contains("gateway_request_duration_seconds_bucket{route=\"echo\""), "per-route latency histogram");
+        assertTrue(metrics.contains("gateway_upstream_duration_seconds_bucket{route=\"echo\""), "per-route upstream latency histogram");
         assertFalse(metrics.contains("metrics-probe"), "no raw path in metrics");
         assertFalse(metrics.contains("secret-in-query"), "no query string in metrics");
     }
@@ -132,6 +132,32 @@ class ProxyTest {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }
+    }
+
+    @Test
+    void answers502To504AreRetriedForGetButNotForPostAndTimeoutsNever() {
+        given().get("/echo/unsteady/a").then().statusCode(200).body(equalTo("attempt 3"));
+        given().contentType("text/plain").body("x").post("/echo/unsteady/a").then().statusCode(503).body(equalTo("attempt 1"));
+        int before = EchoUpstream.SLOW_REQUESTS.get();
+        given().get("/echo/slow").then().statusCode(504);
+        assertEquals(before + 1, EchoUpstream.SLOW_REQUESTS.get(), "a timed-out GET is not sent again");
+    }
+
+    @Test
+    void clientsThatGoAwayDoNotOpenTheCircuit() throws Exception {
+        // Six clients give up on a slow answer (the threshold is five failures in a row).
+        List<Socket> impatient = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Socket socket = new Socket(gateway.getHost(), gateway.getPort());
+            socket.getOutputStream().write("GET /echo/slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            impatient.add(socket);
+        }
+        Thread.sleep(300);
+        for (Socket socket : impatient) {
+            socket.close();
+        }
+        Thread.sleep(300);
+        given().get("/echo/after-impatient-clients").then().statusCode(200);
     }
 
     @Test
@@ -166,6 +192,25 @@ class ProxyTest {
         assertEquals("strict-origin-when-cross-origin", response.header("Referrer-Policy"));
         assertEquals(null, response.header("Strict-Transport-Security"), "HSTS only for clients that came over TLS");
         given().get("/nowhere").then().header("X-Content-Type-Options", "nosniff");
+    }
+
+    @Test
+    void behindATrustedTlsProxyAnswersCarryHstsAndItsForwardedHeadersAreKept() throws Exception {
+        // 127.0.0.2 is the trusted load balancer (EchoUpstream), which ended the client's TLS.
+        String answer = raw("127.0.0.2", "GET /echo/hsts HTTP/1.1\r\nHost: api.example\r\nX-Forwarded-Proto: https\r\n"
+                + "X-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        assertTrue(answer.contains("Strict-Transport-Security: max-age=31536000; includeSubDomains"), answer);
+        assertTrue(answer.contains("\"x-forwarded-for\":\"203.0.113.9, 127.0.0.2\""), answer);
+        assertTrue(answer.contains("\"x-forwarded-proto\":\"https\""), answer);
+    }
+
+    @Test
+    void webSocketUpgradesAreRefusedClearly() throws Exception {
+        String answer = raw("127.0.0.1", "GET /echo/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nConnection: close\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 501"), answer);
+        assertTrue(answer.contains("application/problem+json") && answer.contains("WebSocket"), answer);
     }
 
     @Test
@@ -267,6 +312,49 @@ class ProxyTest {
                 .then().statusCode(413).contentType("application/problem+json");
     }
 
+    @Test
+    void aChunkedBodyIsCountedAgainstTheRouteLimitAsItStreams() throws Exception {
+        // The webhook route takes 1 MiB; a chunked body declares no length, so it is counted on the way.
+        assertEquals(200, chunkedPost("/payments/v1/webhooks/stripe", 1_000_000).statusCode());
+        java.net.http.HttpResponse<String> tooLarge = chunkedPost("/payments/v1/webhooks/stripe", 1_100_000);
+        assertEquals(413, tooLarge.statusCode(), tooLarge.body());
+        assertTrue(tooLarge.body().contains("\"status\":413"), tooLarge.body());
+    }
+
+    @Test
+    void theRouteTimeoutStartsOnceTheBodyIsSentSoASlowUploadIsNotCutOff() throws Exception {
+        // The echo route's timeout is 1 s; this upload takes about 2 s.
+        InputStream slow = new InputStream() {
+            int chunks = 8;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (chunks-- == 0) {
+                    return -1;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                b[off] = 'x';
+                return 1;
+            }
+        };
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(java.net.http.HttpRequest.newBuilder(gateway.toURI().resolve("/echo/slow-upload"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> slow)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(8, new JsonPath(response.body()).getInt("length"));
+    }
+
     /** Heap after GC plus Netty's direct buffers, where a buffered body would sit. */
     private static long held(java.lang.management.MemoryMXBean memory) {
         long direct = io.netty.util.internal.PlatformDependent.usedDirectMemory();
@@ -279,14 +367,31 @@ class ProxyTest {
         }
     }
 
+    /** The status line of the answer to a request written as raw bytes. */
     private String raw(String request) throws Exception {
         try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
             socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1)).readLine();
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1)).readLine();
         }
+    }
+
+    /** The whole answer to a request (with {@code Connection: close}) written as raw bytes from a local address. */
+    private String raw(String fromAddress, String request) throws Exception {
+        try (Socket socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), gateway.getPort(),
+                java.net.InetAddress.getByName(fromAddress), 0)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** A POST of {@code size} bytes with no Content-Length (HTTP/1.1 chunked). */
+    private java.net.http.HttpResponse<String> chunkedPost(String path, int size) throws Exception {
+        byte[] body = new byte[size];
+        return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(java.net.http.HttpRequest.newBuilder(gateway.toURI().resolve(path)).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 }

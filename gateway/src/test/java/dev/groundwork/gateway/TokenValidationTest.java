@@ -21,6 +21,7 @@ import static dev.groundwork.gateway.AuthServiceForTokens.NEW_KEY;
 import static dev.groundwork.gateway.AuthServiceForTokens.OLD_KEY;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The gateway (quarkus-oidc, discovery against the real auth-service) accepts auth-service's tokens, keeps
@@ -51,10 +52,18 @@ class TokenValidationTest {
         assertEquals(200, whoami(before), "a token of the old key stays valid");
         assertEquals(userId, given().auth().oauth2(after).get("/test/whoami").then().extract().asString());
 
-        // Until it expires.
+        // The gateway's routes remember a verified token (the second request skips the signature check)...
+        given().auth().oauth2(before).get("/guarded/auth/v1/health").then().statusCode(200);
+        given().auth().oauth2(before).get("/guarded/auth/v1/health").then().statusCode(200);
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        assertTrue(java.util.regex.Pattern.compile("cache_gets_total\\{cache=\"gateway.verified.tokens\",result=\"hit\"[^}]*} [1-9]")
+                .matcher(metrics).find(), metrics.lines().filter(l -> l.contains("verified")).toList().toString());
+
+        // ...until it expires.
         long expiresAt = part(before, 1).get("exp").asLong();
         Thread.sleep(Math.max(0, expiresAt * 1000 - System.currentTimeMillis()) + 1_500);
         assertEquals(401, whoami(before), "an old token expires as usual");
+        given().auth().oauth2(before).get("/guarded/auth/v1/health").then().statusCode(401);
         assertEquals(200, whoami(signIn("rotation@example.com")));
     }
 

@@ -41,17 +41,36 @@ public interface GatewayConfig {
     @WithDefault("10S")
     Duration circuitOpenFor();
 
-    /** Connection attempts for idempotent requests without a body (GET, HEAD, OPTIONS, DELETE): 1 means no retry. */
+    /**
+     * Attempts for idempotent requests without a body (GET, HEAD, OPTIONS, DELETE) when the connection fails or the
+     * service answers 502, 503 or 504: 1 means no retry. Timeouts are never retried.
+     */
     @WithDefault("3")
-    int connectAttempts();
+    int retryAttempts();
 
-    /** The first wait between connection attempts; it doubles. */
+    /** The first wait between attempts; it doubles. */
     @WithDefault("100MS")
-    Duration connectRetryBackoff();
+    Duration retryBackoff();
+
+    /** Verified bearer tokens remembered, so that a client's next request with the same token skips the signature check. */
+    TokenCache tokenCache();
 
     /** How long connecting to a service may take. */
     @WithDefault("2S")
     Duration connectTimeout();
+
+    interface TokenCache {
+        /** How many tokens are remembered at most (a few hundred bytes each). */
+        @WithDefault("10000")
+        long maxSize();
+
+        /**
+         * How long a token is remembered at most (never past its {@code exp}); 0 turns the cache off. Bounds how long
+         * a token of a signing key removed from auth-service's JWKS is still accepted at the edge.
+         */
+        @WithDefault("60S")
+        Duration maxAge();
+    }
 
     interface Upstreams {
         /** auth-service ({@code GATEWAY_UPSTREAMS_AUTH}). */
@@ -72,6 +91,10 @@ public interface GatewayConfig {
     }
 
     interface Route {
+        /** Whether the route is served; {@code false} removes a built-in route. */
+        @WithDefault("true")
+        boolean enabled();
+
         /** Path prefix, matched on whole segments after normalisation ({@code /auth/v1} matches {@code /auth/v1/user}). */
         String prefix();
 
@@ -86,7 +109,7 @@ public interface GatewayConfig {
         @WithDefault("public")
         String auth();
 
-        /** How long the service may take to start answering. */
+        /** How long the service may take to start answering, counted once the request body has been sent. */
         @WithDefault("30S")
         Duration timeout();
 

@@ -10,7 +10,9 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
-import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One access log line per request (logger {@code gateway.access}, its fields in the MDC, so the production JSON
@@ -27,14 +29,21 @@ public class AccessLog {
     @Inject
     MeterRegistry meters;
 
+    // Looked up once per route and status class, not built anew on every request.
+    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+
     void record(RoutingContext context, long startNanos) {
         long nanos = System.nanoTime() - startNanos;
         String route = context.get(ROUTE) == null ? "none" : context.get(ROUTE);
         int status = context.response().getStatusCode();
-        Counter.builder("gateway.requests").tag("route", route).tag("status", (status / 100) + "xx")
-                .description("Requests through the gateway, by route and status class").register(meters).increment();
-        Timer.builder("gateway.request.duration").tag("route", route).publishPercentileHistogram()
-                .description("From the request to the end of the response").register(meters).record(Duration.ofNanos(nanos));
+        String statusClass = (status / 100) + "xx";
+        requests.computeIfAbsent(route + " " + statusClass, key -> Counter.builder("gateway.requests").tag("route", route)
+                .tag("status", statusClass).description("Requests through the gateway, by route and status class").register(meters))
+                .increment();
+        durations.computeIfAbsent(route, key -> Timer.builder("gateway.request.duration").tag("route", route)
+                .publishPercentileHistogram().description("From the request to the end of the response").register(meters))
+                .record(nanos, TimeUnit.NANOSECONDS);
         if (LOG.isInfoEnabled()) {
             MDC.put("route", route);
             MDC.put("method", context.request().method().name());

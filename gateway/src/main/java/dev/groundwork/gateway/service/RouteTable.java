@@ -19,10 +19,10 @@ public class RouteTable {
     public record Route(String id, String prefix, URI upstream, boolean stripPrefix, String auth,
                         java.time.Duration timeout, long maxBodyBytes, List<String> rateLimits) {
 
-        /** The path to send upstream for a matched (normalised) path. */
+        /** The path to send upstream for a matched (normalised) path; the upstream's path has no trailing slash. */
         public String upstreamPath(String path) {
             String rest = stripPrefix ? path.substring(prefix.length()) : path;
-            String base = upstream.getPath() == null ? "" : upstream.getPath().replaceAll("/+$", "");
+            String base = upstream.getPath() == null ? "" : upstream.getPath();
             String joined = base + (rest.isEmpty() ? "/" : rest);
             return joined.isEmpty() ? "/" : joined;
         }
@@ -34,6 +34,9 @@ public class RouteTable {
     public RouteTable(GatewayConfig config) {
         for (Map.Entry<String, GatewayConfig.Route> entry : config.routes().entrySet()) {
             GatewayConfig.Route route = entry.getValue();
+            if (!route.enabled()) {
+                continue;
+            }
             String prefix = route.prefix().replaceAll("/+$", "");
             if (!prefix.startsWith("/") || PathNormalizer.normalize(prefix.isEmpty() ? "/" : prefix).isEmpty()) {
                 throw new IllegalStateException("gateway.routes." + entry.getKey() + ".prefix must be a normalised absolute path");
@@ -65,8 +68,9 @@ public class RouteTable {
         return Optional.empty();
     }
 
+    /** The upstream's base URL, without a trailing slash, so that joining it with a path needs no clean-up per request. */
     private static URI upstream(GatewayConfig.Upstreams upstreams, String id, String name) {
-        return switch (name) {
+        URI upstream = switch (name) {
             case "auth" -> upstreams.auth();
             case "payment" -> upstreams.payment();
             case "cache" -> upstreams.cache();
@@ -78,5 +82,6 @@ public class RouteTable {
                 yield URI.create(name);
             }
         };
+        return URI.create(upstream.toString().replaceAll("/+$", ""));
     }
 }
