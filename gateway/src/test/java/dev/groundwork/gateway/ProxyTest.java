@@ -121,6 +121,53 @@ class ProxyTest {
     }
 
     @Test
+    void eachRequestWritesOneAccessLineWithItsFieldsAndNoTokenCookieOrQuery() throws Exception {
+        List<org.jboss.logmanager.ExtLogRecord> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if ("gateway.access".equals(record.getLoggerName())) {
+                    org.jboss.logmanager.ExtLogRecord line = (org.jboss.logmanager.ExtLogRecord) record;
+                    line.copyAll(); // the MDC is the event loop's, read it now
+                    lines.add(line);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            given().header("Authorization", "Bearer token-must-not-be-logged").header("Cookie", "sb=cookie-must-not-be-logged")
+                    .header("X-Request-Id", "access-log-1").get("/echo/logged?api_key=query-must-not-be-logged").then().statusCode(200);
+            for (int i = 0; i < 50 && lines.stream().noneMatch(l -> "access-log-1".equals(l.getMdc("requestId"))); i++) {
+                Thread.sleep(20);
+            }
+        } finally {
+            root.removeHandler(capture);
+        }
+        List<org.jboss.logmanager.ExtLogRecord> mine = lines.stream().filter(l -> "access-log-1".equals(l.getMdc("requestId"))).toList();
+        assertEquals(1, mine.size(), "one access line per request");
+        org.jboss.logmanager.ExtLogRecord line = mine.get(0);
+        assertEquals("echo", line.getMdc("route"));
+        assertEquals("GET", line.getMdc("method"));
+        assertEquals("/echo/logged", line.getMdc("path"));
+        assertEquals("200", line.getMdc("status"));
+        assertEquals("127.0.0.1", line.getMdc("client"));
+        assertTrue(Double.parseDouble(line.getMdc("durationMs")) >= 0);
+        String everything = line.getFormattedMessage() + " " + line.getMdcCopy();
+        for (String secret : List.of("token-must-not-be-logged", "cookie-must-not-be-logged", "query-must-not-be-logged")) {
+            assertFalse(everything.contains(secret), secret + " in " + everything);
+        }
+    }
+
+    @Test
     void connectionFailuresAreRetriedForGetButNotForPost() throws Exception {
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         try {
