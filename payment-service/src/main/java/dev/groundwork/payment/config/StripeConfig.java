@@ -1,9 +1,10 @@
 package dev.groundwork.payment.config;
 
-import io.smallrye.config.WithDefault;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,4 +21,24 @@ public interface StripeConfig {
 
     /** Webhook signing secrets, comma-separated so that a rotation accepts old and new ({@code STRIPE_WEBHOOK_SECRETS}). */
     Optional<List<String>> webhookSecrets();
+
+    /** How old a webhook's signed timestamp may be (Stripe's own default is 300 s). */
+    @WithDefault("300S")
+    Duration webhookTolerance();
+
+    /** Largest webhook body accepted; Stripe's events are far smaller. */
+    @WithDefault("512K")
+    io.quarkus.runtime.configuration.MemorySize webhookMaxBodySize();
+
+    /** Connecting to Stripe's API. */
+    @WithDefault("5S")
+    Duration connectTimeout();
+
+    /** Waiting for Stripe's answer. */
+    @WithDefault("20S")
+    Duration readTimeout();
+
+    /** The library's own retries of a failed call (its default is 0); they reuse the idempotency key. */
+    @WithDefault("2")
+    int maxNetworkRetries();
 }

@@ -1,0 +1,71 @@
+package dev.groundwork.payment.rest;
+
+import com.stripe.exception.ApiConnectionException;
+import com.stripe.exception.AuthenticationException;
+import com.stripe.exception.CardException;
+import com.stripe.exception.IdempotencyException;
+import com.stripe.exception.InvalidRequestException;
+import com.stripe.exception.PermissionException;
+import com.stripe.exception.RateLimitException;
+import com.stripe.exception.StripeException;
+import dev.groundwork.payment.service.Redaction;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Every error of our API is problem+json. A Stripe failure becomes a 502/503 (or 402 for a declined card) that
+ * says what happened in our words and gives Stripe's request id for support, never Stripe's message (it can
+ * quote parameters) or a key.
+ */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response problem(Problem problem) {
+        return problem.toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response stripe(StripeException e) {
+        String reference = e.getRequestId() == null ? "" : " (Stripe request " + e.getRequestId() + ")";
+        Log.warnf("Stripe call failed: %s %s, HTTP %s%s", e.getClass().getSimpleName(), e.getCode(), e.getStatusCode(),
+                Redaction.redact(reference));
+        if (e instanceof CardException) {
+            return Problem.response(402, "Payment declined", "the card was declined" + reference);
+        }
+        if (e instanceof RateLimitException || e instanceof ApiConnectionException) {
+            return Problem.response(503, "Stripe unavailable", "Stripe cannot be reached right now; try again" + reference);
+        }
+        if (e instanceof AuthenticationException || e instanceof PermissionException) {
+            return Problem.response(502, "Payment provider misconfigured", "the service's Stripe credentials were refused" + reference);
+        }
+        if (e instanceof InvalidRequestException || e instanceof IdempotencyException) {
+            return Problem.response(502, "Payment provider refused the request", "Stripe refused a request of this service" + reference);
+        }
+        return Problem.response(502, "Payment provider error", "Stripe answered with an error" + reference);
+    }
+
+    @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class, io.quarkus.security.AuthenticationFailedException.class})
+    public Response unauthorized() {
+        return Response.fromResponse(Problem.response(401, "Unauthorized", "a valid bearer token of auth-service is needed"))
+                .header("WWW-Authenticate", "Bearer realm=\"groundwork\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return Problem.response(403, "Forbidden", "this token does not have the role this needs");
+    }
+
+    @ServerExceptionMapper
+    public Response stripeCall(dev.groundwork.payment.service.StripeCallFailed e) {
+        return stripe(e.stripeException());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String title = e.getResponse().getStatusInfo().getReasonPhrase();
+        return Problem.response(status, title, status == 400 ? "the request body is not valid JSON of the expected shape" : title);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.groundwork.payment.service;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Event;
+import com.stripe.model.StripeCollection;
+import com.stripe.param.EventListParams;
+import dev.groundwork.payment.config.PaymentConfig;
+import dev.groundwork.payment.repository.StoredSubscription;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Self-healing: reads Stripe's event list since the last run and puts every event the inbox lacks into it (a
+ * webhook that never arrived is repaired without anyone acting), then re-fetches every live subscription (a
+ * change whose events were lost is caught too).
+ */
+@ApplicationScoped
+public class Reconciliation {
+
+    /** What one run did. */
+    public record Outcome(int eventsRead, int eventsAdded, int subscriptionsSwept, int sweepFailures) {
+    }
+
+    /** Stripe's list is eventually consistent: each run reads the last five minutes again (duplicates are free). */
+    private static final long OVERLAP_SECONDS = 300;
+    /** Stripe keeps events for 30 days. */
+    private static final Duration RETENTION = Duration.ofDays(30);
+
+    @Inject
+    StripeClient stripe;
+    @Inject
+    Inbox inbox;
+    @Inject
+    InboxWorker worker;
+    @Inject
+    StripeSync sync;
+    @Inject
+    EntityManager entityManager;
+    @Inject
+    PaymentConfig config;
+
+    @Scheduled(every = "${payment.reconciliation.every}", delayed = "30S", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        try {
+            Outcome outcome = run();
+            Log.infof("Reconciliation: %s", outcome);
+        } catch (StripeException e) {
+            Log.warnf("Reconciliation could not read Stripe's events: %s %s (HTTP %s); next run in %s", e.getClass().getSimpleName(),
+                    e.getCode(), e.getStatusCode(), config.reconciliation().every());
+        }
+    }
+
+    public Outcome run() throws StripeException {
+        int[] read = {0};
+        int added = QuarkusTransaction.requiringNew().call(() -> readEvents(read));
+        worker.drain();
+        int swept = 0;
+        int failures = 0;
+        List<String> live = QuarkusTransaction.requiringNew().call(() -> StoredSubscription.live().stream().map(s -> s.id).toList());
+        for (String id : live) {
+            try {
+                QuarkusTransaction.requiringNew().call(() -> sync.subscription(id));
+                swept++;
+            } catch (RuntimeException e) {
+                failures++;
+                Log.warnf("Sweep of subscription %s failed: %s", id, Redaction.redact(e.getMessage()));
+            }
+        }
+        return new Outcome(read[0], added, swept, failures);
+    }
+
+    private int readEvents(int[] read) throws StripeException, Inbox.Refused {
+        long now = Instant.now().getEpochSecond();
+        List<?> cursor = entityManager.createNativeQuery("SELECT last_created FROM billing.reconciliation_cursor WHERE name = 'events'")
+                .getResultList();
+        long from = cursor.isEmpty() ? now - config.reconciliation().firstLookBack().toSeconds()
+                : ((Number) cursor.get(0)).longValue() - OVERLAP_SECONDS;
+        from = Math.max(from, now - RETENTION.toSeconds() + 3600);
+        StripeCollection<Event> page = stripe.v1().events().list(EventListParams.builder()
+                .setCreated(EventListParams.Created.builder().setGte(from).build())
+                .addAllType(InboxWorker.HANDLED_TYPES)
+                .setLimit(100L)
+                .build());
+        int added = 0;
+        for (Event event : page.autoPagingIterable()) {
+            read[0]++;
+            if (inbox.storeFound(event.toJson())) {
+                added++;
+                Log.warnf("Reconciliation found Stripe event %s (%s) that never arrived as a webhook", event.getId(), event.getType());
+            }
+        }
+        entityManager.createNativeQuery("""
+                INSERT INTO billing.reconciliation_cursor (name, last_created) VALUES ('events', ?1)
+                ON CONFLICT (name) DO UPDATE SET last_created = excluded.last_created, updated_at = now()""")
+                .setParameter(1, now).executeUpdate();
+        return added;
+    }
+}
