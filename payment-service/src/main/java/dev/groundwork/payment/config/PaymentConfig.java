@@ -53,6 +53,10 @@ public interface PaymentConfig {
         @WithDefault("10M")
         Duration every();
 
+        /** How long after start the first run waits (the service becomes ready first). */
+        @WithDefault("30S")
+        Duration firstDelay();
+
         /** How far back the first run reads (Stripe keeps events for 30 days). */
         @WithDefault("72H")
         Duration firstLookBack();

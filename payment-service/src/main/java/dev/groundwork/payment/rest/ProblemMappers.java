@@ -62,6 +62,14 @@ public class ProblemMappers {
         return stripe(e.stripeException());
     }
 
+    /** Anything else is our bug: logged with an id the answer gives, nothing of it in the answer. */
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        String id = java.util.UUID.randomUUID().toString();
+        Log.errorf(e, "Unexpected error %s", id);
+        return Problem.response(500, "Internal error", "an unexpected error happened; its id in the service log is " + id);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();

@@ -84,6 +84,9 @@ public class Inbox {
                 if (reason == null || !e.getMessage().startsWith("No signatures found")) {
                     reason = e.getMessage();
                 }
+            } catch (RuntimeException e) {
+                // The library's parser gives up on some malformed headers with an unchecked exception.
+                reason = "the Stripe-Signature header cannot be read";
             }
         }
         throw new Refused("signature check failed: " + reason);

@@ -48,7 +48,7 @@ public class Reconciliation {
     @Inject
     PaymentConfig config;
 
-    @Scheduled(every = "${payment.reconciliation.every}", delayed = "30S", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${payment.reconciliation.every}", delayed = "${payment.reconciliation.first-delay}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
             Outcome outcome = run();

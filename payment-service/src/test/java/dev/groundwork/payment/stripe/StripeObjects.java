@@ -36,7 +36,7 @@ public final class StripeObjects {
         throw new IllegalStateException("Stripe's fixtures (shared/fixtures/stripe/fixtures3.json) are not beside the checkout");
     }
 
-    private static ObjectNode sample(String resource) {
+    public static ObjectNode sample(String resource) {
         return RESOURCES.get(resource).deepCopy();
     }
 

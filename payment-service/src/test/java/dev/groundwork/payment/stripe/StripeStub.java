@@ -76,9 +76,11 @@ public class StripeStub implements QuarkusTestResourceLifecycleManager {
                 Map.entry("payment.plans.team.prices", StripeObjects.TEAM_PRICE),
                 Map.entry("payment.plans.team.entitlements", "api.calls.1m,seats.50"),
                 Map.entry("payment.redirect-origins", REDIRECT_ORIGIN),
-                Map.entry("payment.inbox.poll-every", "200MS"),
+                Map.entry("payment.inbox.poll-every", "1S"),
                 Map.entry("payment.inbox.retry-backoff", "200MS"),
-                Map.entry("payment.reconciliation.every", "1H"));
+                // Tests run reconciliation themselves.
+                Map.entry("payment.reconciliation.every", "1H"),
+                Map.entry("payment.reconciliation.first-delay", "1H"));
     }
 
     @Override
