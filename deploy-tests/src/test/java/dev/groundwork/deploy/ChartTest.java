@@ -153,6 +153,20 @@ class ChartTest {
     }
 
     @Test
+    void paymentPlansRedirectOriginsAndTheAuthServiceOfTheReleaseBecomeItsEnv() {
+        Deployment payment = deployments(RenderedObjects.parse(render("payment-service", "production-values.yaml"))).get(0);
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env(payment).stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+        assertEquals("price_1PgafmB7WZ01zgkW6dKueIc5,price_1PgafmB7WZ01zgkWyearly", env.get("PAYMENT_PLANS_PRO_PRICES"));
+        assertEquals("api.calls.100k,seats.10", env.get("PAYMENT_PLANS_PRO_ENTITLEMENTS"));
+        assertEquals("price_1PgafmB7WZ01zgkWteam", env.get("PAYMENT_PLANS_TEAM_PRICES"));
+        assertEquals("https://app.acme.example", env.get("PAYMENT_REDIRECT_ORIGINS"));
+        assertTrue(env.get("PAYMENT_AUTH_URL").endsWith("-auth-service:8080"), env.get("PAYMENT_AUTH_URL"));
+        assertTrue(env(payment).stream().anyMatch(e -> e.getName().equals("STRIPE_SECRET_KEY") && e.getValueFrom().getSecretKeyRef() != null),
+                "the Stripe key comes from a Secret");
+    }
+
+    @Test
     void aGatewayRouteIdWithADashOrAnUnknownFieldIsRefusedByTheSchema() {
         // An env var could not say where a new id with a dash ends; a misspelled field would be silently ignored.
         assertThrows(Exception.class, () -> render("gateway", "bad-values/route-id-with-dash.yaml"));

@@ -91,6 +91,7 @@ public final class Fleet implements AutoCloseable {
             env.put("AUTH_DATA_DIR", Path.of("target", "fleet-data", "auth").toAbsolutePath().toString());
             env.put("AUTH_GENERATE_LOCAL_KEYS", "true");
             env.put("GATEWAY_UPSTREAMS_AUTH", "http://127.0.0.1:" + ports.get("auth-service"));
+            env.put("PAYMENT_AUTH_URL", "http://127.0.0.1:" + ports.get("auth-service"));
             env.put("GATEWAY_UPSTREAMS_PAYMENT", "http://127.0.0.1:" + ports.get("payment-service"));
             env.put("GATEWAY_UPSTREAMS_CACHE", "http://127.0.0.1:" + ports.get("cache-service"));
             env.put("GATEWAY_UPSTREAMS_MONITORING", "http://127.0.0.1:" + ports.get("monitoring-service"));

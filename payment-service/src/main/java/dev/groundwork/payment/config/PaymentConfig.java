@@ -18,7 +18,7 @@ public interface PaymentConfig {
      * Where Checkout and the portal may send the user back: origins ({@code https://app.example.com}); a success,
      * cancel or return URL must be one of them or lie below one. Anything else is refused (an open redirect).
      */
-    List<String> redirectOrigins();
+    java.util.Optional<List<String>> redirectOrigins();
 
     /** The webhook inbox worker. */
     Inbox inbox();

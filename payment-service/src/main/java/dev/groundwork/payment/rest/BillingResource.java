@@ -185,7 +185,11 @@ public class BillingResource {
             throw new Problem(400, "Bad " + field, field + " must be an absolute http(s) URL");
         }
         String origin = uri.getScheme().toLowerCase() + "://" + uri.getHost().toLowerCase() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-        boolean allowed = config.redirectOrigins().stream().map(o -> o.replaceAll("/+$", "").toLowerCase()).anyMatch(origin::equals);
+        List<String> origins = config.redirectOrigins().orElse(List.of());
+        if (origins.isEmpty()) {
+            throw new Problem(400, "Redirect not allowed", "this service has no payment.redirect-origins configured");
+        }
+        boolean allowed = origins.stream().map(o -> o.replaceAll("/+$", "").toLowerCase()).anyMatch(origin::equals);
         if (!allowed) {
             throw new Problem(400, "Redirect not allowed", field + " must lie under one of payment.redirect-origins");
         }
