@@ -28,6 +28,8 @@ import java.util.function.IntPredicate;
  */
 public final class Fleet implements AutoCloseable {
 
+    /** payment-service's webhook secret in the fleet (FleetIT signs Stripe events with it). */
+    public static final String STRIPE_WEBHOOK_SECRET = "whsec_e2eFleetSecret0000000000000000";
     public static final List<String> SERVICES = List.of("gateway", "auth-service", "payment-service",
             "cache-service", "monitoring-service");
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -92,6 +94,9 @@ public final class Fleet implements AutoCloseable {
             env.put("AUTH_GENERATE_LOCAL_KEYS", "true");
             env.put("GATEWAY_UPSTREAMS_AUTH", "http://127.0.0.1:" + ports.get("auth-service"));
             env.put("PAYMENT_AUTH_URL", "http://127.0.0.1:" + ports.get("auth-service"));
+            env.put("STRIPE_WEBHOOK_SECRETS", STRIPE_WEBHOOK_SECRET);
+            // Sign-up answers with a session at once, so that the tests get a token without a mailbox.
+            env.put("AUTH_EMAIL_CONFIRM_SIGNUP", "false");
             env.put("GATEWAY_UPSTREAMS_PAYMENT", "http://127.0.0.1:" + ports.get("payment-service"));
             env.put("GATEWAY_UPSTREAMS_CACHE", "http://127.0.0.1:" + ports.get("cache-service"));
             env.put("GATEWAY_UPSTREAMS_MONITORING", "http://127.0.0.1:" + ports.get("monitoring-service"));

@@ -119,6 +119,53 @@ class FleetIT {
 
     @Test
     @Order(6)
+    void stripeWebhooksAndUserTokensWorkThroughTheGateway() throws Exception {
+        fleet.awaitReady(Duration.ofSeconds(60));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI gateway = fleet.url("gateway");
+
+        // A signed event reaches payment-service byte for byte: its signature check passes on the forwarded body.
+        String event = "{\"id\":\"evt_e2e_1\",\"object\":\"event\",\"type\":\"customer.created\",\"created\":1700000000,"
+                + "\"data\":{\"object\":{\"id\":\"cus_e2e\",\"object\":\"customer\",\"name\":\"Zoë  \\u00e9 \\n\"}}}";
+        long now = System.currentTimeMillis() / 1000;
+        assertEquals(200, post(http, gateway.resolve("/payments/v1/webhooks/stripe"), event, "t=" + now + ",v1=" + hmac(now + "." + event)).statusCode());
+        String again = post(http, gateway.resolve("/payments/v1/webhooks/stripe"), event, "t=" + now + ",v1=" + hmac(now + "." + event)).body();
+        assertTrue(again.contains("\"duplicate\":true"), again);
+        java.net.http.HttpResponse<String> forged = post(http, gateway.resolve("/payments/v1/webhooks/stripe"), event.replace("Zoë", "Eve"),
+                "t=" + now + ",v1=" + hmac(now + "." + event));
+        assertEquals(400, forged.statusCode(), forged.body());
+
+        // A user's token from auth-service, checked by the gateway and again by payment-service.
+        assertEquals(401, fleet.status("gateway", "/payments/v1/subscription"));
+        String session = http.send(java.net.http.HttpRequest.newBuilder(gateway.resolve("/auth/v1/signup"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"email\":\"fleet@example.com\",\"password\":\"correct-horse-9\"}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String token = session.replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+        java.net.http.HttpResponse<String> subscription = http.send(java.net.http.HttpRequest.newBuilder(
+                gateway.resolve("/payments/v1/subscription")).header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, subscription.statusCode(), subscription.body());
+        assertTrue(subscription.body().contains("\"status\":\"none\""), subscription.body());
+    }
+
+    private static java.net.http.HttpResponse<String> post(java.net.http.HttpClient http, java.net.URI uri, String body, String signature)
+            throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .header("Stripe-Signature", signature)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body, java.nio.charset.StandardCharsets.UTF_8)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Stripe's v1 signature: HMAC-SHA256 of "timestamp.body" with the endpoint's secret, hex. */
+    private static String hmac(String signed) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(Fleet.STRIPE_WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(signed.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    @Order(7)
     void theFleetStopsCleanly() {
         fleet.close();
         for (String service : Fleet.SERVICES) {
