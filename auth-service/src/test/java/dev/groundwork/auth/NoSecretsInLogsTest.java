@@ -1,6 +1,7 @@
 package dev.groundwork.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.groundwork.testsupport.CapturedLog;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.mailer.MockMailbox;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,38 +35,12 @@ class NoSecretsInLogsTest {
     @Test
     void theLogHoldsNoSecret() throws Exception {
         // Everything the application logs while this test runs (it runs in this JVM), at every level.
-        StringBuilder captured = new StringBuilder();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                synchronized (captured) {
-                    captured.append(record.getLevel()).append(' ').append(record.getLoggerName()).append(' ')
-                            .append(new java.util.logging.SimpleFormatter().formatMessage(record)).append('\n');
-                    if (record.getThrown() != null) {
-                        captured.append(record.getThrown()).append('\n');
-                    }
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        capture.setLevel(java.util.logging.Level.ALL);
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(capture);
-        try {
-            exercise(captured);
-        } finally {
-            root.removeHandler(capture);
+        try (CapturedLog log = CapturedLog.start()) {
+            exercise(log);
         }
     }
 
-    private void exercise(StringBuilder captured) throws Exception {
+    private void exercise(CapturedLog log) throws Exception {
         String email = "secretive@example.com";
         JsonNode session = AuthClient.confirmedSession(mailbox, email);
         String refreshed = AuthClient.refresh(session.get("refresh_token").asText()).then().statusCode(200)
@@ -86,10 +61,7 @@ class NoSecretsInLogsTest {
         }
         secrets.add(JSON.readTree(Files.readString(Path.of("target/auth-data/signing-keys.json"))).get("keys").get(0).get("d").asText());
 
-        String text;
-        synchronized (captured) {
-            text = captured.toString();
-        }
+        String text = log.text();
         assertTrue(text.contains("Failed sign-in for user"), "the application's DEBUG log is captured: " + text);
         for (String secret : secrets) {
             assertFalse(text.contains(secret), "a secret is in the log: " + secret.substring(0, 3) + "…");

@@ -1,6 +1,7 @@
 package dev.groundwork.payment;
 
 import dev.groundwork.payment.stripe.StripeObjects;
+import dev.groundwork.testsupport.CapturedLog;
 import dev.groundwork.payment.stripe.StripeStub;
 import dev.groundwork.payment.stripe.Webhooks;
 import io.agroal.api.AgroalDataSource;
@@ -55,27 +56,7 @@ class AdminAndSecretsTest {
 
     @Test
     void noSecretKeyOrWebhookSecretReachesTheLogTheMetricsOrAnAnswer() throws Exception {
-        List<String> captured = new ArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                synchronized (captured) {
-                    captured.add(record.getLevel() + " " + record.getLoggerName() + " " + new java.util.logging.SimpleFormatter().formatMessage(record)
-                            + (record.getThrown() == null ? "" : " " + record.getThrown()));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        capture.setLevel(java.util.logging.Level.ALL);
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(capture);
+        CapturedLog captured = CapturedLog.start();
         List<String> answers = new ArrayList<>();
         try {
             String payload = StripeObjects.json(StripeObjects.event("evt_secret_" + UUID.randomUUID(), "invoice.paid",
@@ -92,16 +73,13 @@ class AdminAndSecretsTest {
                     .post("/payments/v1/checkout-sessions").asString());
             Thread.sleep(2_500); // the worker's attempt at the accepted event
         } finally {
-            root.removeHandler(capture);
+            captured.close();
         }
         String metrics = given().get("/q/metrics").then().extract().asString();
         String errors = Db.one(dataSource, "SELECT coalesce(string_agg(last_error, ' '), '') FROM billing.stripe_event");
         List<String> secrets = List.of(StripeStub.SECRET_KEY, StripeStub.OLD_WEBHOOK_SECRET, StripeStub.NEW_WEBHOOK_SECRET,
                 StripeStub.FOREIGN_WEBHOOK_SECRET, StripeStub.SECRET_KEY.substring(8, 30));
-        String log;
-        synchronized (captured) {
-            log = String.join("\n", captured);
-        }
+        String log = captured.text();
         assertFalse(log.isEmpty(), "the log was captured");
         for (String secret : secrets) {
             assertFalse(log.contains(secret), "a secret in the log");

@@ -85,6 +85,11 @@ class BillingApiTest {
                 .body(Map.of("plan", "pro", "successUrl", SUCCESS, "cancelUrl", CANCEL)).post("/payments/v1/checkout-sessions")
                 .then().statusCode(502).body("title", equalTo("Payment provider refused the request"))
                 .body("detail", containsString("req_noprice")).body(not(containsString("No such price")));
+        // The customer this user lacked was created on the spot, idempotently, and stays for the next try.
+        StripeStub.server().verify(1, postRequestedFor(urlEqualTo("/v1/customers")).withRequestBody(containing(other.toString()))
+                .withHeader("Idempotency-Key", com.github.tomakehurst.wiremock.client.WireMock.equalTo("groundwork-customer-" + other)));
+        org.junit.jupiter.api.Assertions.assertEquals(1, Db.count(dataSource,
+                "SELECT count(*) FROM billing.customer WHERE user_id = '" + other + "'"));
     }
 
     @Test
