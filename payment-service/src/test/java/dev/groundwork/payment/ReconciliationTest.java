@@ -61,4 +61,19 @@ class ReconciliationTest {
                 .body("subscriptionsSwept", greaterThanOrEqualTo(1));
         assertEquals("canceled", Db.one(dataSource, "SELECT status FROM billing.subscription WHERE id = '" + subscription + "'"));
     }
+
+    @Test
+    void stripeFailingDuringReconciliationIsAClearProblemAndMovesNoCursor() {
+        String before = Db.one(dataSource, "SELECT coalesce(max(last_created), 0) FROM billing.reconciliation_cursor");
+        var failing = StripeStub.server().stubFor(get(urlPathEqualTo("/v1/events")).atPriority(1).willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(500).withHeader("Content-Type", "application/json")
+                        .withHeader("Request-Id", "req_events_down").withBody("{\"error\":{\"type\":\"api_error\",\"message\":\"down\"}}")));
+        try {
+            given().auth().oauth2(StripeStub.adminToken()).post("/admin/payments/reconciliation").then().statusCode(502)
+                    .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("req_events_down"));
+            assertEquals(before, Db.one(dataSource, "SELECT coalesce(max(last_created), 0) FROM billing.reconciliation_cursor"));
+        } finally {
+            StripeStub.server().removeStub(failing);
+        }
+    }
 }

@@ -48,8 +48,15 @@ public class Reconciliation {
     @Inject
     PaymentConfig config;
 
+    @Inject
+    dev.groundwork.payment.config.StripeConfig stripeConfig;
+
     @Scheduled(every = "${payment.reconciliation.every}", delayed = "${payment.reconciliation.first-delay}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
+        if (stripeConfig.secretKey().isEmpty()) {
+            Log.debug("No STRIPE_SECRET_KEY: reconciliation skipped");
+            return;
+        }
         try {
             Outcome outcome = run();
             Log.infof("Reconciliation: %s", outcome);
@@ -61,7 +68,15 @@ public class Reconciliation {
 
     public Outcome run() throws StripeException {
         int[] read = {0};
-        int added = QuarkusTransaction.requiringNew().call(() -> readEvents(read));
+        int added;
+        try {
+            added = QuarkusTransaction.requiringNew().call(() -> readEvents(read));
+        } catch (io.quarkus.narayana.jta.QuarkusTransactionException e) {
+            if (e.getCause() instanceof StripeException stripeFailure) {
+                throw stripeFailure;
+            }
+            throw e;
+        }
         worker.drain();
         int swept = 0;
         int failures = 0;
