@@ -12,7 +12,8 @@ work=$(mktemp -d)
 pid=""
 cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 [[ -n ${BENCH_KEEP:-} ]] || trap cleanup EXIT
-secret=whsec_benchSecretNotForProduction000000
+# A fresh secret per run (and none in the repository).
+secret="whsec_bench$(od -An -tx1 -N16 /dev/urandom | tr -d " \n")"
 database=groundwork_bench_payment
 
 echo "== machine"
