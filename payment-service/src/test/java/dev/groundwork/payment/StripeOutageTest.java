@@ -42,6 +42,8 @@ class StripeOutageTest {
         assertTrue(StripeStub.server().countRequestsMatching(getRequestedFor(urlEqualTo("/v1/subscriptions/" + subscription)).build())
                 .getCount() >= 3);
         assertTrue(given().get("/q/metrics").then().extract().asString().contains("payment_inbox_outcomes_total{outcome=\"failed\"}"));
+        Await.until("the failed row in the gauge", () -> given().get("/q/metrics").then().extract().asString()
+                .matches("(?s).*payment_inbox_rows\\{state=\"failed\"} [1-9].*"));
 
         StripeStub.server().removeStub(stub);
         StripeStub.server().stubFor(get("/v1/subscriptions/" + subscription).willReturn(okJson(StripeObjects.json(

@@ -8,7 +8,7 @@ import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.PermissionException;
 import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
-import dev.groundwork.payment.service.Redaction;
+import dev.groundwork.payment.service.StripeCallFailed;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -29,8 +29,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response stripe(StripeException e) {
         String reference = e.getRequestId() == null ? "" : " (Stripe request " + e.getRequestId() + ")";
-        Log.warnf("Stripe call failed: %s %s, HTTP %s%s", e.getClass().getSimpleName(), e.getCode(), e.getStatusCode(),
-                Redaction.redact(reference));
+        Log.warnf("Stripe call failed: %s", StripeCallFailed.describe(e));
         if (e instanceof CardException) {
             return Problem.response(402, "Payment declined", "the card was declined" + reference);
         }
@@ -58,7 +57,7 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response stripeCall(dev.groundwork.payment.service.StripeCallFailed e) {
+    public Response stripeCall(StripeCallFailed e) {
         return stripe(e.stripeException());
     }
 

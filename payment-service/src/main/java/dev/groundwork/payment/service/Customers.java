@@ -33,8 +33,7 @@ public class Customers {
     @Transactional
     public String ensure(UUID userId, String email) {
         // Concurrent callers for one user wait here, and the second finds the first's row.
-        entityManager.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "customer:" + userId)
-                .getSingleResult();
+        TransactionLocks.hold(entityManager, "customer:" + userId);
         StripeCustomer existing = StripeCustomer.findById(userId);
         if (existing != null) {
             return existing.stripeCustomerId;

@@ -6,6 +6,7 @@ import com.stripe.model.Event;
 import com.stripe.model.StripeCollection;
 import com.stripe.param.EventListParams;
 import dev.groundwork.payment.config.PaymentConfig;
+import dev.groundwork.payment.config.StripeConfig;
 import dev.groundwork.payment.repository.StoredSubscription;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -47,9 +48,8 @@ public class Reconciliation {
     EntityManager entityManager;
     @Inject
     PaymentConfig config;
-
     @Inject
-    dev.groundwork.payment.config.StripeConfig stripeConfig;
+    StripeConfig stripeConfig;
 
     @Scheduled(every = "${payment.reconciliation.every}", delayed = "${payment.reconciliation.first-delay}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
@@ -61,8 +61,8 @@ public class Reconciliation {
             Outcome outcome = run();
             Log.infof("Reconciliation: %s", outcome);
         } catch (StripeException e) {
-            Log.warnf("Reconciliation could not read Stripe's events: %s %s (HTTP %s); next run in %s", e.getClass().getSimpleName(),
-                    e.getCode(), e.getStatusCode(), config.reconciliation().every());
+            Log.warnf("Reconciliation could not read Stripe's events: %s; next run in %s", StripeCallFailed.describe(e),
+                    config.reconciliation().every());
         }
     }
 

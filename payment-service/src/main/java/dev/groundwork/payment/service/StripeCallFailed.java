@@ -6,8 +6,13 @@ import com.stripe.exception.StripeException;
 public class StripeCallFailed extends RuntimeException {
 
     public StripeCallFailed(String doing, StripeException cause) {
-        super(doing + " failed: " + cause.getClass().getSimpleName() + " " + cause.getCode() + " (HTTP " + cause.getStatusCode()
-                + ", Stripe request " + cause.getRequestId() + ")", cause);
+        super(doing + " failed: " + describe(cause), cause);
+    }
+
+    /** What a Stripe failure was, for logs and stored errors: the exception, Stripe's code, HTTP status and request id. */
+    public static String describe(StripeException e) {
+        return Redaction.redact(e.getClass().getSimpleName() + " " + e.getCode() + " (HTTP " + e.getStatusCode()
+                + ", Stripe request " + e.getRequestId() + ")");
     }
 
     public StripeException stripeException() {

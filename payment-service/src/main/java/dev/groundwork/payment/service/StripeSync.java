@@ -180,8 +180,7 @@ public class StripeSync {
     }
 
     private void lock(String stripeId) {
-        entityManager.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "stripe:" + stripeId)
-                .getSingleResult();
+        TransactionLocks.hold(entityManager, "stripe:" + stripeId);
     }
 
     private static OffsetDateTime time(Long epochSeconds) {
