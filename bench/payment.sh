@@ -37,7 +37,7 @@ for _ in $(seq 1 120); do curl -sf http://127.0.0.1:18082/q/health/ready >/dev/n
 python3 - "$work" "$secret" 150000 <<'PY'
 import hashlib, hmac, json, sys, time
 work, secret = sys.argv[1], sys.argv[2]
-sample = json.load(open("../shared/fixtures/stripe/fixtures3.json"))["resources"]["subscription"]
+sample = json.load(open("payment-service/src/test/resources/stripe/fixtures3.json"))["resources"]["subscription"]
 now = int(time.time())
 with open(f"{work}/requests.txt", "w") as out:
     for i in range(int(sys.argv[3])):

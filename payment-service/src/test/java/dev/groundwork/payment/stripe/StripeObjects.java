@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 
 /**
  * Stripe objects for stubs and webhook payloads, built from Stripe's own sample objects
- * ({@code ../shared/fixtures/stripe/fixtures3.json}) with the fields a test is about changed.
+ * ({@code src/test/resources/stripe/fixtures3.json}, see the README beside it) with the fields a test is about changed.
  */
 public final class StripeObjects {
 
@@ -24,16 +23,11 @@ public final class StripeObjects {
     }
 
     private static JsonNode load() {
-        for (Path candidate : new Path[]{Path.of("../../shared/fixtures/stripe/fixtures3.json"), Path.of("../shared/fixtures/stripe/fixtures3.json")}) {
-            if (Files.exists(candidate)) {
-                try {
-                    return JSON.readTree(candidate.toFile()).get("resources");
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
+        try (InputStream in = StripeObjects.class.getResourceAsStream("/stripe/fixtures3.json")) {
+            return JSON.readTree(in).get("resources");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
-        throw new IllegalStateException("Stripe's fixtures (shared/fixtures/stripe/fixtures3.json) are not beside the checkout");
     }
 
     public static ObjectNode sample(String resource) {

@@ -2,6 +2,7 @@ package dev.groundwork.events.quarkus;
 
 import dev.groundwork.events.MalformedEventException;
 import dev.groundwork.events.StreamConsumer;
+import dev.groundwork.http.Problem;
 import io.quarkus.logging.Log;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -28,7 +29,6 @@ import java.util.regex.Pattern;
 public class DeadLetterResource {
 
     private static final Pattern STREAM_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
-    private static final String PROBLEM_JSON = "application/problem+json";
 
     @Inject
     EventsRuntime runtime;
@@ -75,7 +75,6 @@ public class DeadLetterResource {
     }
 
     private static Response problem(int status, String title, String detail) {
-        return Response.status(status).type(PROBLEM_JSON)
-                .entity(Map.of("type", "about:blank", "title", title, "status", status, "detail", detail)).build();
+        return Problem.response(status, title, detail);
     }
 }
