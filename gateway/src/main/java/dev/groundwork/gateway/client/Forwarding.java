@@ -1,9 +1,12 @@
 package dev.groundwork.gateway.client;
 
 import dev.groundwork.gateway.service.PathNormalizer;
+import dev.groundwork.gateway.service.RequestScreening;
 import dev.groundwork.gateway.service.RouteTable;
+import dev.groundwork.http.Problem;
 import dev.groundwork.infra.TrustedProxies;
 import io.micrometer.core.instrument.Timer;
+import io.netty.channel.ConnectTimeoutException;
 import io.quarkus.logging.Log;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -31,6 +34,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What the gateway does on the way through one route, beyond vertx-http-proxy's defaults:
@@ -48,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Forwarding implements ProxyInterceptor {
 
-    public static final String REQUEST_ID = "X-Request-Id";
+    public static final String REQUEST_ID = Problem.REQUEST_ID_HEADER;
     private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
     private static final Set<Integer> RETRIED_STATUSES = Set.of(502, 503, 504);
@@ -128,7 +132,7 @@ public final class Forwarding implements ProxyInterceptor {
                 }
             });
             context.set(BODY, body);
-            request.setBody(Body.body(body, contentLength(incoming)));
+            request.setBody(Body.body(body, RequestScreening.contentLength(incoming)));
         }
         return attempt(context, 1, retryable ? retries.attempts() : 1);
     }
@@ -203,17 +207,7 @@ public final class Forwarding implements ProxyInterceptor {
 
     /** Whether the request is idempotent and has no body, and so may be sent again. */
     static boolean retryable(HttpServerRequest request) {
-        return IDEMPOTENT.contains(request.method()) && contentLength(request) <= 0 && !request.headers().contains("Transfer-Encoding");
-    }
-
-    /** The declared length, -1 when there is none (a chunked body), {@code Long.MAX_VALUE} when it is not a number. */
-    public static long contentLength(HttpServerRequest request) {
-        String length = request.getHeader("Content-Length");
-        try {
-            return length == null ? -1 : Long.parseLong(length.trim());
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE;
-        }
+        return IDEMPOTENT.contains(request.method()) && RequestScreening.contentLength(request) <= 0 && !request.headers().contains("Transfer-Encoding");
     }
 
     private void forwarded(HttpServerRequest incoming, MultiMap headers) {
@@ -274,17 +268,21 @@ public final class Forwarding implements ProxyInterceptor {
             context.set(CLIENT_GONE, true);
         }
         String id = requestId(incoming);
-        JsonObject problem = new JsonObject().put("type", "about:blank").put("title", title).put("status", status)
-                .put("detail", detail).put("requestId", id);
+        JsonObject problem = new JsonObject(Problem.body(status, title, detail, id));
         ProxyResponse response = request.release().response().setStatusCode(status);
         response.headers().clear();
-        return response.putHeader("Content-Type", "application/problem+json").putHeader(REQUEST_ID, id)
+        return response.putHeader("Content-Type", Problem.MEDIA_TYPE).putHeader(REQUEST_ID, id)
                 .setBody(Body.body(Buffer.buffer(problem.encode())));
     }
 
-    private static boolean timeout(Throwable failure) {
-        return failure.getClass().getSimpleName().contains("Timeout")
-                || String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("timeout");
+    /** The route's answer timeout (Vert.x fails the request with a TimeoutException) or the connect timeout. */
+    static boolean timeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof ConnectTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean validRequestId(String id) {

@@ -1,6 +1,6 @@
 package dev.groundwork.gateway.health;
 
-import dev.groundwork.gateway.rest.GatewayRouter;
+import dev.groundwork.gateway.client.Upstreams;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,12 +19,12 @@ import java.util.Locale;
 public class UpstreamsHealthCheck implements HealthCheck {
 
     @Inject
-    GatewayRouter router;
+    Upstreams upstreams;
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("Upstream services").up();
-        router.breakers().forEach((upstream, breaker) -> response.withData(upstream, breaker.state().name().toLowerCase(Locale.ROOT)));
+        upstreams.breakers().forEach((upstream, breaker) -> response.withData(upstream, breaker.state().name().toLowerCase(Locale.ROOT)));
         return response.build();
     }
 }

@@ -16,7 +16,7 @@ import java.util.Optional;
 public class RouteTable {
 
     /** A route with its upstream resolved to a base URL. */
-    public record Route(String id, String prefix, URI upstream, boolean stripPrefix, String auth,
+    public record Route(String id, String prefix, URI upstream, boolean stripPrefix, RouteAccess access,
                         java.time.Duration timeout, long maxBodyBytes, List<String> rateLimits) {
 
         /** The path to send upstream for a matched (normalised) path; the upstream's path has no trailing slash. */
@@ -48,7 +48,8 @@ public class RouteTable {
                 }
             }
             routes.add(new Route(entry.getKey(), prefix, upstream(config.upstreams(), entry.getKey(), route.upstream()),
-                    route.stripPrefix(), route.auth(), route.timeout(), route.maxBodySize().asLongValue(), List.copyOf(limits)));
+                    route.stripPrefix(), access(entry.getKey(), route.auth()), route.timeout(), route.maxBodySize().asLongValue(),
+                    List.copyOf(limits)));
         }
         routes.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
     }
@@ -66,6 +67,14 @@ public class RouteTable {
             }
         }
         return Optional.empty();
+    }
+
+    private static RouteAccess access(String id, String value) {
+        try {
+            return RouteAccess.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gateway.routes." + id + ".auth: " + e.getMessage());
+        }
     }
 
     /** The upstream's base URL, without a trailing slash, so that joining it with a path needs no clean-up per request. */
