@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,10 +33,7 @@ class DeadLetterTest {
 
             assertEquals(4, bed.awaitCount("SELECT count(*) FROM events_test.applied", 4, Duration.ofSeconds(20)),
                     "the events after the failing one are applied");
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (consumer.deadLetterCount() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> consumer.deadLetterCount() > 0);
             List<StreamConsumer.DeadLetter> letters = consumer.deadLetters(10);
             assertEquals(1, letters.size());
             StreamConsumer.DeadLetter letter = letters.get(0);
@@ -73,10 +71,7 @@ class DeadLetterTest {
 
             assertEquals(1, bed.awaitCount("SELECT count(*) FROM events_test.applied", 1, Duration.ofSeconds(20)),
                     "the valid event after three broken entries is applied");
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (consumer.deadLetterCount() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> consumer.deadLetterCount() >= 3);
             List<StreamConsumer.DeadLetter> letters = consumer.deadLetters(10);
             assertEquals(3, letters.size());
             assertTrue(letters.get(2).error().startsWith("malformed entry: the stream entry has no 'event' field"), letters.get(2).error());

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,11 +52,8 @@ class RedisProcessedEventsTest {
         }
     }
 
-    private static void awaitLength(TestBed bed, int length) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (bed.redis.send(RedisCalls.cmd(Command.LLEN, "effects")).await().indefinitely().toLong() < length
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+    private static void awaitLength(TestBed bed, int length) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> bed.redis.send(RedisCalls.cmd(Command.LLEN, "effects")).await().indefinitely().toLong() >= length);
     }
 }

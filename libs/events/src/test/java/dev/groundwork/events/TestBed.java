@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Real Postgres and Redis for the backbone tests, without a Quarkus application: the module's fresh database with
  * the library's own migration applied to schema {@value #SCHEMA}, an {@code applied} table that handlers write
@@ -158,14 +160,9 @@ final class TestBed implements AutoCloseable {
         }
     }
 
-    /** Polls {@code sql} (a count) until it reaches {@code expected} or the timeout passes; returns the last count. */
-    long awaitCount(String sql, long expected, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long count;
-        while ((count = count(sql)) < expected && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        return count;
+    /** Polls {@code sql} (a count) until it reaches {@code expected}, failing when the timeout passes; returns that count. */
+    long awaitCount(String sql, long expected, Duration timeout) {
+        return await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> count(sql), counted -> counted >= expected);
     }
 
     static StreamConsumer.Settings fastConsumer() {

@@ -5,7 +5,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 
 import dev.groundwork.infra.RedisUrl;
 
@@ -68,17 +67,17 @@ public final class RedisServerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("redis.log").toFile())
                 .start();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (true) {
-            try (RedisConnection connection = RedisConnection.open(url())) {
-                connection.call("PING");
-                return;
-            } catch (IOException notYet) {
-                if (Instant.now().isAfter(deadline) || !process.isAlive()) {
-                    throw new IOException("redis-server did not start on port " + port + ", see " + directory.resolve("redis.log"));
-                }
-                sleep();
-            }
+        if (!ProcessReadiness.answered(process, Duration.ofSeconds(10), Duration.ofMillis(50), this::answersPing)) {
+            throw new IOException("redis-server did not start on port " + port + ", see " + directory.resolve("redis.log"));
+        }
+    }
+
+    private boolean answersPing() {
+        try (RedisConnection connection = RedisConnection.open(url())) {
+            connection.call("PING");
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 
@@ -97,14 +96,6 @@ public final class RedisServerProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

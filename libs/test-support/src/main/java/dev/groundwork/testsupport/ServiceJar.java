@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,17 +57,8 @@ public final class ServiceJar implements AutoCloseable {
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         builder.environment().putAll(environment);
         process = builder.start();
-        Instant deadline = Instant.now().plus(timeout);
-        while (!ready()) {
-            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(jar.getFileName() + " did not become ready, see " + log);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        if (!ProcessReadiness.answered(process, timeout, Duration.ofMillis(200), this::ready)) {
+            throw new IllegalStateException(jar.getFileName() + " did not become ready, see " + log);
         }
     }
 

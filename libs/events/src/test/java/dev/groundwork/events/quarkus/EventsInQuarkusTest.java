@@ -13,9 +13,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.function.Supplier;
+import java.util.concurrent.Callable;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -103,24 +104,14 @@ class EventsInQuarkusTest {
         }
     }
 
-    private ValidatableResponse awaitDeadLetters(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            ValidatableResponse response = given().get("/admin/events/dead-letters").then().statusCode(200);
-            if (response.extract().<Integer>path("total") >= count) {
-                return response;
-            }
-            Thread.sleep(100);
-        }
-        return given().get("/admin/events/dead-letters").then().body("total", equalTo(count));
+    private ValidatableResponse awaitDeadLetters(int count) {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get("/admin/events/dead-letters").then().statusCode(200),
+                        response -> response.extract().<Integer>path("total") >= count);
     }
 
-    private void awaitValue(Supplier<String> value, String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!expected.equals(value.get()) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(expected, value.get());
+    private void awaitValue(Callable<String> value, String expected) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(value, equalTo(expected));
     }
 
     private String query(String sql) {
