@@ -1,2 +1,0 @@
-/** HTTP resources, their DTOs and exception mappers. */
-package dev.groundwork.monitoring.rest;
