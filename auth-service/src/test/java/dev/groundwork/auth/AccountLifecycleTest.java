@@ -59,6 +59,36 @@ class AccountLifecycleTest {
         signIn("forgetful@example.com", "Brand-new-pass-42").then().statusCode(200);
     }
 
+    /** The fleet's redirect rule (libs/http RedirectOrigins) on the site URL {@code http://app.test}. */
+    @Test
+    void anEmailedLinkRedirectsOnlyToTheSitesOrigin() throws Exception {
+        String email = "redirected@example.com";
+        AuthClient.signUp(email, PASSWORD).then().statusCode(200);
+
+        // Another origin: verified all the same, but sent to the site.
+        assertTrue(verifiedLocation("signup", AuthClient.mailedToken(mailbox, email), "https://evil.test/welcome")
+                .startsWith("http://app.test#access_token="));
+        // The site's name as user info in front of another host is that other host.
+        assertTrue(verifiedLocation("recovery", recoveryToken(email), "http://app.test@evil.test/welcome")
+                .startsWith("http://app.test#access_token="));
+        // The site's origin in upper case is the site's origin.
+        assertTrue(verifiedLocation("recovery", recoveryToken(email), "HTTP://APP.TEST/welcome")
+                .startsWith("HTTP://APP.TEST/welcome#access_token="));
+        // A refused link goes back to the same allowed target, with the error in the fragment.
+        assertTrue(verifiedLocation("recovery", "never-issued", "http://app.test/welcome")
+                .startsWith("http://app.test/welcome#error=access_denied&error_code=otp_expired&error_description="));
+    }
+
+    private String recoveryToken(String email) {
+        authJs().body(Map.of("email", email)).post("/auth/v1/recover").then().statusCode(200);
+        return AuthClient.mailedToken(mailbox, email);
+    }
+
+    private static String verifiedLocation(String type, String token, String redirectTo) {
+        return given().redirects().follow(false).queryParam("type", type).queryParam("token", token).queryParam("redirect_to", redirectTo)
+                .get("/auth/v1/verify").then().statusCode(303).extract().header("Location");
+    }
+
     @Test
     void anEmailChangeIsConfirmedByTheNewAddress() throws Exception {
         JsonNode session = AuthClient.confirmedSession(mailbox, "moving@example.com");

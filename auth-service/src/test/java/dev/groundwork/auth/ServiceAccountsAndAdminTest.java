@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -19,6 +21,7 @@ import static dev.groundwork.auth.AuthClient.PASSWORD;
 import static dev.groundwork.auth.AuthClient.authJs;
 import static dev.groundwork.auth.AuthClient.signIn;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
@@ -47,10 +50,15 @@ class ServiceAccountsAndAdminTest {
                 .body("issuer", equalTo("http://localhost:8080/auth/v1"))
                 .body("jwks_uri", org.hamcrest.Matchers.matchesPattern("http://localhost:\\d+/auth/v1/.well-known/jwks.json"))
                 .body("token_endpoint", org.hamcrest.Matchers.matchesPattern("http://localhost:\\d+/oauth/token"));
-        given().get("/.well-known/openid-configuration").then().statusCode(200).body("issuer", equalTo("http://localhost:8080/auth/v1"));
-        given().get("/auth/v1/.well-known/jwks.json").then().statusCode(200).header("Cache-Control", org.hamcrest.Matchers.containsString("max-age=600"))
-                .body("keys[0].kty", equalTo("EC")).body("keys[0].crv", equalTo("P-256")).body("keys[0].alg", equalTo("ES256"))
-                .body("keys[0].use", equalTo("sig")).body("keys[0].d", equalTo(null));
+        // The same document at the root, as the gateway routes it.
+        assertEquals(given().get("/auth/v1/.well-known/openid-configuration").then().extract().asString(),
+                given().get("/.well-known/openid-configuration").then().statusCode(200).extract().asString());
+        for (String jwks : List.of("/auth/v1/.well-known/jwks.json", "/.well-known/jwks.json")) {
+            given().get(jwks).then().statusCode(200).contentType("application/json")
+                    .header("Cache-Control", equalTo("no-transform, max-age=600"))
+                    .body("keys[0].kty", equalTo("EC")).body("keys[0].crv", equalTo("P-256")).body("keys[0].alg", equalTo("ES256"))
+                    .body("keys[0].use", equalTo("sig")).body("keys[0].d", equalTo(null));
+        }
     }
 
     @Test
@@ -66,6 +74,35 @@ class ServiceAccountsAndAdminTest {
                 .post("/oauth/token").then().statusCode(400).body("error", equalTo("unsupported_grant_type"));
         given().auth().preemptive().basic("admin-tool", "test-admin-secret").formParam("grant_type", "client_credentials")
                 .formParam("scope", "admin billing").post("/oauth/token").then().statusCode(400).body("error", equalTo("invalid_scope"));
+    }
+
+    @Test
+    void oauthAnswersKeepTheirShape() {
+        given().auth().preemptive().basic("admin-tool", "test-admin-secret").formParam("grant_type", "client_credentials")
+                .post("/oauth/token").then().statusCode(200).header("Cache-Control", "no-store")
+                .body("token_type", equalTo("Bearer")).body("expires_in", equalTo(900)).body("scope", equalTo("admin"));
+        given().auth().preemptive().basic("admin-tool", "wrong").formParam("grant_type", "client_credentials")
+                .post("/oauth/token").then().statusCode(401).contentType("application/json").header("Cache-Control", "no-store")
+                .header("WWW-Authenticate", "Basic realm=\"groundwork\"")
+                .body("error", equalTo("invalid_client")).body("error_description", equalTo("Client authentication failed"));
+        // A Basic header that does not decode fails, even with the right credentials in the form.
+        given().header("Authorization", "Basic %%%").formParam("grant_type", "client_credentials").formParam("client_id", "admin-tool")
+                .formParam("client_secret", "test-admin-secret").post("/oauth/token").then().statusCode(401).body("error", equalTo("invalid_client"));
+        given().auth().preemptive().basic("admin-tool", "test-admin-secret").post("/oauth/revoke").then().statusCode(400)
+                .header("Cache-Control", "no-store").header("WWW-Authenticate", equalTo(null))
+                .body("error", equalTo("invalid_request")).body("error_description", equalTo("token is required"));
+    }
+
+    @Test
+    void adminPagingAndIdsAreChecked() {
+        String admin = adminToken();
+        authJs().auth().oauth2(admin).get("/auth/v1/admin/users?per_page=0").then().statusCode(400).body("code", equalTo("validation_failed"));
+        authJs().auth().oauth2(admin).get("/auth/v1/admin/users?page=0").then().statusCode(400).body("code", equalTo("validation_failed"));
+        authJs().auth().oauth2(admin).get("/auth/v1/admin/users?per_page=1").then().statusCode(200).header("X-Total-Count", notNullValue())
+                .body("aud", equalTo("authenticated"));
+        authJs().auth().oauth2(admin).get("/auth/v1/admin/users/not-a-uuid").then().statusCode(404).body("code", equalTo("user_not_found"))
+                .body("message", equalTo("User not found"));
+        authJs().auth().oauth2(admin).delete("/auth/v1/admin/users/not-a-uuid").then().statusCode(404).body("code", equalTo("user_not_found"));
     }
 
     @Test
@@ -107,11 +144,8 @@ class ServiceAccountsAndAdminTest {
                 JsonNodeFactory.instance.objectNode().put("userId", userId).put("plan", "pro").put("status", "active"), EventCodec.Trace.NONE);
         redis.execute("XADD", "events:billing", "*", "event", event);
 
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (!"pro".equals(query("SELECT raw_app_meta_data ->> 'plan' FROM identity.users WHERE id = '" + userId + "'"))
-                && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> query("SELECT raw_app_meta_data ->> 'plan' FROM identity.users WHERE id = '" + userId + "'"), equalTo("pro"));
         String refreshed = AuthClient.refresh(session.get("refresh_token").asText()).then().statusCode(200).extract().path("access_token");
         assertEquals("pro", AuthClient.jwtPart(refreshed, 1).get("app_metadata").get("plan").asText());
     }

@@ -1,7 +1,6 @@
 package dev.groundwork.auth.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.groundwork.auth.repository.User;
 import dev.groundwork.auth.service.AdminService;
 import dev.groundwork.auth.service.AuthJson;
 import jakarta.inject.Inject;
@@ -22,7 +21,6 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** {@code /auth/v1/admin/users} as GoTrue has it (auth-js {@code auth.admin.*}), for service-role tokens. */
 @Path("/auth/v1/admin/users")
@@ -39,18 +37,16 @@ public class AdminResource {
     public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                          @QueryParam("page") @DefaultValue("1") int page, @QueryParam("per_page") @DefaultValue("50") int perPage) {
         admin.requireAdmin(authorization);
-        if (page < 1 || perPage < 1 || perPage > 1000) {
-            throw AuthError.badRequest("validation_failed", "page must be at least 1 and per_page between 1 and 1000");
-        }
-        List<Map<String, Object>> users = admin.list(page, perPage).stream().map(AuthJson::user).toList();
-        return Response.ok(Map.of("users", users, "aud", "authenticated")).header("X-Total-Count", admin.count()).build();
+        AdminService.UserPage found = admin.list(page, perPage);
+        List<Map<String, Object>> users = found.users().stream().map(AuthJson::user).toList();
+        return Response.ok(Map.of("users", users, "aud", "authenticated")).header("X-Total-Count", found.total()).build();
     }
 
     @GET
     @Path("{id}")
     public Map<String, Object> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
         admin.requireAdmin(authorization);
-        return AuthJson.user(admin.get(uuid(id)));
+        return AuthJson.user(admin.get(id));
     }
 
     @POST
@@ -63,23 +59,14 @@ public class AdminResource {
     @Path("{id}")
     public Map<String, Object> update(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id, byte[] body) {
         String by = admin.requireAdmin(authorization);
-        User user = admin.update(by, uuid(id), JsonBody.parse(json, body));
-        return AuthJson.user(user);
+        return AuthJson.user(admin.update(by, id, JsonBody.parse(json, body)));
     }
 
     @DELETE
     @Path("{id}")
     public Map<String, Object> delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
         String by = admin.requireAdmin(authorization);
-        admin.delete(by, uuid(id));
+        admin.delete(by, id);
         return Map.of();
-    }
-
-    private static UUID uuid(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new AuthError(404, "user_not_found", "User not found");
-        }
     }
 }

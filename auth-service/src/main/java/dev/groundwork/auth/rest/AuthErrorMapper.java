@@ -1,5 +1,7 @@
 package dev.groundwork.auth.rest;
 
+import dev.groundwork.auth.error.AuthError;
+import dev.groundwork.auth.error.ErrorCode;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -28,7 +30,7 @@ public class AuthErrorMapper {
     public Response unexpected(RuntimeException error, HttpHeaders headers) {
         if (error instanceof jakarta.ws.rs.WebApplicationException web && web.getResponse().getStatus() < 500) {
             int status = web.getResponse().getStatus();
-            String code = status == 404 ? "not_found" : status == 405 ? "method_not_allowed" : "validation_failed";
+            String code = status == 404 ? ErrorCode.NOT_FOUND : status == 405 ? ErrorCode.METHOD_NOT_ALLOWED : ErrorCode.VALIDATION_FAILED;
             return response(new AuthError(status, code, web.getMessage()), headers.getHeaderString(API_VERSION_HEADER));
         }
         Log.errorf(error, "Unexpected failure");

@@ -1,9 +1,12 @@
 package dev.groundwork.auth.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.groundwork.auth.config.AuthConfig;
+import dev.groundwork.auth.error.AuthError;
+import dev.groundwork.auth.error.ErrorCode;
 import dev.groundwork.auth.service.AuthJson;
 import dev.groundwork.auth.service.AuthService;
+import dev.groundwork.auth.service.OidcDiscovery;
+import dev.groundwork.auth.service.SiteRedirects;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -18,9 +21,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.Cache;
 
 import java.net.URI;
-import java.util.LinkedHashMap;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -35,13 +41,15 @@ public class AuthResource {
     @Inject
     AuthService auth;
     @Inject
-    AuthConfig config;
+    OidcDiscovery discovery;
+    @Inject
+    SiteRedirects redirects;
     @Inject
     ObjectMapper json;
     @Inject
-    OidcResource oidc;
-    @Inject
     ClientAddress clientAddress;
+    @Context
+    UriInfo uriInfo;
 
     @POST
     @Path("signup")
@@ -58,7 +66,7 @@ public class AuthResource {
         AuthService.IssuedSession session = switch (grantType == null ? "" : grantType) {
             case "password" -> auth.passwordGrant(JsonBody.string(params, "email"), JsonBody.string(params, "password"), caller(request));
             case "refresh_token" -> auth.refreshGrant(JsonBody.string(params, "refresh_token"), caller(request));
-            default -> throw AuthError.badRequest("validation_failed", "unsupported_grant_type");
+            default -> throw AuthError.badRequest(ErrorCode.VALIDATION_FAILED, "unsupported_grant_type");
         };
         return ok(session.json());
     }
@@ -109,7 +117,7 @@ public class AuthResource {
     @Path("verify")
     public Response verifyLink(@QueryParam("token") String token, @QueryParam("type") String type,
                                @QueryParam("redirect_to") String redirectTo, @Context HttpServerRequest request) {
-        String target = allowedRedirect(redirectTo);
+        String target = redirects.target(redirectTo);
         try {
             AuthService.IssuedSession session = auth.verify(type, token, caller(request));
             return Response.seeOther(URI.create(target + "#access_token=" + session.accessToken() + "&expires_at=" + session.expiresAt()
@@ -117,7 +125,7 @@ public class AuthResource {
                     + type)).build();
         } catch (AuthError error) {
             return Response.seeOther(URI.create(target + "#error=access_denied&error_code=" + error.code
-                    + "&error_description=" + java.net.URLEncoder.encode(error.getMessage(), java.nio.charset.StandardCharsets.UTF_8))).build();
+                    + "&error_description=" + URLEncoder.encode(error.getMessage(), StandardCharsets.UTF_8))).build();
         }
     }
 
@@ -125,30 +133,20 @@ public class AuthResource {
     @GET
     @Path(".well-known/openid-configuration")
     public Map<String, Object> discovery() {
-        return oidc.discovery();
+        return discovery.document(uriInfo.getBaseUri().toString());
     }
 
     @GET
     @Path(".well-known/jwks.json")
-    public Response jwks() {
-        return oidc.jwks();
+    @Cache(maxAge = OidcDiscovery.JWKS_MAX_AGE_SECONDS, noTransform = true)
+    public String jwks() {
+        return discovery.jwks();
     }
 
     @GET
     @Path("settings")
     public Map<String, Object> settings() {
-        Map<String, Object> external = new LinkedHashMap<>();
-        external.put("email", true);
-        external.put("phone", false);
-        external.put("anonymous_users", false);
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("external", external);
-        settings.put("disable_signup", false);
-        settings.put("mailer_autoconfirm", !config.email().confirmSignup());
-        settings.put("phone_autoconfirm", false);
-        settings.put("sms_provider", "");
-        settings.put("saml_enabled", false);
-        return settings;
+        return auth.settings();
     }
 
     @GET
@@ -156,23 +154,6 @@ public class AuthResource {
     public Map<String, Object> health() {
         return Map.of("version", "groundwork", "name", "GoTrue",
                 "description", "GoTrue is a user registration and authentication API");
-    }
-
-    /** Only the app's own site: anything else would make our e-mails an open redirect. */
-    private String allowedRedirect(String redirectTo) {
-        String site = config.email().siteUrl().toString();
-        if (redirectTo != null) {
-            try {
-                URI requested = new URI(redirectTo);
-                URI allowed = config.email().siteUrl();
-                if (allowed.getScheme().equals(requested.getScheme()) && allowed.getAuthority().equals(requested.getAuthority())) {
-                    return redirectTo;
-                }
-            } catch (java.net.URISyntaxException notAUri) {
-                // falls back to the site
-            }
-        }
-        return site;
     }
 
     private AuthService.Caller caller(HttpServerRequest request) {

@@ -2,6 +2,8 @@ package dev.groundwork.auth.rest;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.groundwork.auth.error.AuthError;
+import dev.groundwork.auth.error.ErrorCode;
 
 import java.io.IOException;
 import java.util.Map;
@@ -20,21 +22,21 @@ final class JsonBody {
             return Map.of();
         }
         if (body.length > MAX_BYTES) {
-            throw new AuthError(413, "validation_failed", "Request body too large: at most " + MAX_BYTES + " bytes");
+            throw new AuthError(413, ErrorCode.VALIDATION_FAILED, "Request body too large: at most " + MAX_BYTES + " bytes");
         }
         try {
             Map<String, Object> parsed = json.readValue(body, new TypeReference<>() { });
             return parsed == null ? Map.of() : parsed;
         } catch (IOException e) {
             String reason = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-            throw AuthError.badRequest("bad_json", "Could not parse request body as JSON: " + reason);
+            throw AuthError.badRequest(ErrorCode.BAD_JSON, "Could not parse request body as JSON: " + reason);
         }
     }
 
     static String string(Map<String, Object> body, String name) {
         Object value = body.get(name);
         if (value != null && !(value instanceof String)) {
-            throw AuthError.badRequest("validation_failed", name + " must be a string");
+            throw AuthError.badRequest(ErrorCode.VALIDATION_FAILED, name + " must be a string");
         }
         return (String) value;
     }
@@ -43,7 +45,7 @@ final class JsonBody {
     static Map<String, Object> object(Map<String, Object> body, String name) {
         Object value = body.get(name);
         if (value != null && !(value instanceof Map)) {
-            throw AuthError.badRequest("validation_failed", name + " must be an object");
+            throw AuthError.badRequest(ErrorCode.VALIDATION_FAILED, name + " must be an object");
         }
         return (Map<String, Object>) value;
     }

@@ -1,9 +1,10 @@
 package dev.groundwork.auth.service;
 
+import dev.groundwork.auth.error.AuthError;
+import dev.groundwork.auth.error.ErrorCode;
 import dev.groundwork.auth.events.IdentityEvents;
 import dev.groundwork.auth.repository.Session;
 import dev.groundwork.auth.repository.User;
-import dev.groundwork.auth.rest.AuthError;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,10 @@ public class AdminService {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(h|m|s)");
 
+    /** One page of users, oldest first, and how many there are in all ({@code X-Total-Count}). */
+    public record UserPage(List<User> users, long total) {
+    }
+
     @Inject
     TokenService tokens;
     @Inject
@@ -49,7 +54,7 @@ public class AdminService {
         JwtClaims claims = tokens.verify(authorization.substring(7).trim()).orElseThrow(() -> AuthError.badJwt("invalid claims or signature"));
         try {
             if (!"service_role".equals(claims.getClaimValueAsString("role"))) {
-                throw new AuthError(403, "not_admin", "User not allowed");
+                throw new AuthError(403, ErrorCode.NOT_ADMIN, "User not allowed");
             }
             return claims.getSubject();
         } catch (MalformedClaimException e) {
@@ -57,18 +62,25 @@ public class AdminService {
         }
     }
 
-    public List<User> list(int page, int perPage) {
-        return User.findAll(Sort.by("createdAt").and("id")).page(Page.of(Math.max(0, page - 1), perPage)).list();
+    /** GoTrue's paging: {@code page} from 1, at most 1000 users a page. */
+    public UserPage list(int page, int perPage) {
+        if (page < 1 || perPage < 1 || perPage > 1000) {
+            throw AuthError.badRequest(ErrorCode.VALIDATION_FAILED, "page must be at least 1 and per_page between 1 and 1000");
+        }
+        List<User> users = User.findAll(Sort.by("createdAt").and("id")).page(Page.of(page - 1, perPage)).list();
+        return new UserPage(users, User.count());
     }
 
-    public long count() {
-        return User.count();
-    }
-
-    public User get(UUID id) {
-        User user = User.findById(id);
+    /** The user with this id; an id that is not a UUID is as unknown as a missing one. */
+    public User get(String id) {
+        User user;
+        try {
+            user = User.findById(UUID.fromString(id));
+        } catch (IllegalArgumentException notAUuid) {
+            user = null;
+        }
         if (user == null) {
-            throw new AuthError(404, "user_not_found", "User not found");
+            throw new AuthError(404, ErrorCode.USER_NOT_FOUND, "User not found");
         }
         return user;
     }
@@ -76,7 +88,7 @@ public class AdminService {
     public User create(String admin, Map<String, Object> params) {
         String email = AuthService.validEmail((String) params.get("email"));
         if (User.byEmail(email).isPresent()) {
-            throw new AuthError(422, "email_exists", "A user with this email address has already been registered");
+            throw AuthError.emailExists();
         }
         String password = (String) params.get("password");
         OffsetDateTime now = AuthService.now();
@@ -101,7 +113,7 @@ public class AdminService {
         return user;
     }
 
-    public User update(String admin, UUID id, Map<String, Object> params) {
+    public User update(String admin, String id, Map<String, Object> params) {
         User user = get(id);
         OffsetDateTime now = AuthService.now();
         if (params.get("password") instanceof String password) {
@@ -119,12 +131,12 @@ public class AdminService {
         return user;
     }
 
-    public void delete(String admin, UUID id) {
+    public void delete(String admin, String id) {
         User user = get(id);
         endSessions(user.id, "user_deleted");
         user.delete();
-        audit.record("user_deleted", admin, id, null, Map.of("by", "admin"));
-        events.userDeleted(id);
+        audit.record("user_deleted", admin, user.id, null, Map.of("by", "admin"));
+        events.userDeleted(user.id);
     }
 
     @SuppressWarnings("unchecked")
@@ -162,7 +174,7 @@ public class AdminService {
             end = m.end();
         }
         if (end != text.length() || total.isZero()) {
-            throw AuthError.badRequest("validation_failed", "invalid format for ban duration: " + text);
+            throw AuthError.badRequest(ErrorCode.VALIDATION_FAILED, "invalid format for ban duration: " + text);
         }
         return total;
     }

@@ -10,10 +10,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** User and session JSON exactly as GoTrue writes them (models/user.go, api/token.go); omitted fields stay omitted. */
+/**
+ * User, session and settings JSON exactly as GoTrue writes them (models/user.go, api/token.go, api/settings.go);
+ * omitted fields stay omitted.
+ */
 public final class AuthJson {
 
     private AuthJson() {
+    }
+
+    /** GoTrue's settings (api/settings.go) for e-mail sign-in only. */
+    public static Map<String, Object> settings(boolean mailerAutoconfirm) {
+        Map<String, Object> external = new LinkedHashMap<>();
+        external.put("email", true);
+        external.put("phone", false);
+        external.put("anonymous_users", false);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("external", external);
+        settings.put("disable_signup", false);
+        settings.put("mailer_autoconfirm", mailerAutoconfirm);
+        settings.put("phone_autoconfirm", false);
+        settings.put("sms_provider", "");
+        settings.put("saml_enabled", false);
+        return settings;
     }
 
     public static Map<String, Object> user(User user) {

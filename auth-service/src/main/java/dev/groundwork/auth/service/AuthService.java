@@ -1,12 +1,13 @@
 package dev.groundwork.auth.service;
 
 import dev.groundwork.auth.config.AuthConfig;
+import dev.groundwork.auth.error.AuthError;
+import dev.groundwork.auth.error.ErrorCode;
 import dev.groundwork.auth.events.IdentityEvents;
 import dev.groundwork.auth.repository.OneTimeToken;
 import dev.groundwork.auth.repository.RefreshToken;
 import dev.groundwork.auth.repository.Session;
 import dev.groundwork.auth.repository.User;
-import dev.groundwork.auth.rest.AuthError;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -73,7 +74,7 @@ public class AuthService {
     public Map<String, Object> signUp(String email, String password, Map<String, Object> data, String redirectTo, Caller caller) {
         String address = validEmail(email);
         if (password == null || password.isEmpty()) {
-            throw new AuthError(422, "validation_failed", "Signup requires a valid password");
+            throw new AuthError(422, ErrorCode.VALIDATION_FAILED, "Signup requires a valid password");
         }
         policy.check(password);
         OffsetDateTime now = now();
@@ -84,7 +85,7 @@ public class AuthService {
                 audit.record("user_repeated_signup", null, existing.get().id, caller.ip(), Map.of());
                 return AuthJson.obfuscatedUser(address, data == null ? Map.of() : data, now);
             }
-            throw new AuthError(422, "user_already_exists", "User already registered");
+            throw new AuthError(422, ErrorCode.USER_ALREADY_EXISTS, "User already registered");
         }
         User user = new User();
         user.id = UUID.randomUUID();
@@ -111,19 +112,19 @@ public class AuthService {
     /** Confirms a sign-up or completes a recovery with an e-mailed token; answers a session. */
     public IssuedSession verify(String type, String token, Caller caller) {
         if (!"signup".equals(type) && !"recovery".equals(type) && !"email".equals(type) && !"email_change".equals(type)) {
-            throw AuthError.badRequest("validation_failed", "Verify requires a verification type");
+            throw AuthError.badRequest(ErrorCode.VALIDATION_FAILED, "Verify requires a verification type");
         }
         String tokenType = "email".equals(type) ? "signup" : type;
         OffsetDateTime now = now();
         OneTimeToken stored = token == null ? null : OneTimeToken.findById(TokenService.sha256(token));
         if (stored == null || !stored.type.equals(tokenType) || stored.expiresAt.isBefore(now)) {
-            throw new AuthError(403, "otp_expired", "Email link is invalid or has expired");
+            throw new AuthError(403, ErrorCode.OTP_EXPIRED, "Email link is invalid or has expired");
         }
         stored.delete();
         User user = User.findById(stored.userId);
         if ("email_change".equals(tokenType)) {
             if (user.emailChange == null || User.byEmail(user.emailChange).isPresent()) {
-                throw new AuthError(422, "email_exists", "A user with this email address has already been registered");
+                throw AuthError.emailExists();
             }
             user.email = user.emailChange;
             user.emailChange = null;
@@ -157,7 +158,7 @@ public class AuthService {
 
     public IssuedSession passwordGrant(String email, String password, Caller caller) {
         if (email == null || email.isBlank() || password == null) {
-            throw AuthError.badRequest("validation_failed", "missing email or phone");
+            throw AuthError.badRequest(ErrorCode.VALIDATION_FAILED, "missing email or phone");
         }
         throttle.checkIp(caller.ip());
         OffsetDateTime now = now();
@@ -179,10 +180,10 @@ public class AuthService {
         }
         User user = found.get();
         if (user.banned(now)) {
-            throw AuthError.badRequest("user_banned", "User is banned");
+            throw AuthError.badRequest(ErrorCode.USER_BANNED, "User is banned");
         }
         if (user.emailConfirmedAt == null) {
-            throw AuthError.badRequest("email_not_confirmed", "Email not confirmed");
+            throw AuthError.badRequest(ErrorCode.EMAIL_NOT_CONFIRMED, "Email not confirmed");
         }
         user.failedSignIns = 0;
         user.lastFailedSignIn = null;
@@ -199,7 +200,7 @@ public class AuthService {
      */
     public IssuedSession refreshGrant(String refreshToken, Caller caller) {
         if (refreshToken == null || refreshToken.isBlank()) {
-            throw AuthError.badRequest("validation_failed", "refresh_token required");
+            throw AuthError.badRequest(ErrorCode.VALIDATION_FAILED, "refresh_token required");
         }
         throttle.checkIp(caller.ip());
         OffsetDateTime now = now();
@@ -209,16 +210,16 @@ public class AuthService {
         RefreshToken token = RefreshToken.lockByHash(TokenService.sha256(refreshToken)).orElse(null);
         if (token == null) {
             throttle.failedFromIp(caller.ip());
-            throw AuthError.badRequest("refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
+            throw AuthError.badRequest(ErrorCode.REFRESH_TOKEN_NOT_FOUND, "Invalid Refresh Token: Refresh Token Not Found");
         }
         Session session = Session.findById(token.sessionId);
         User user = User.findById(session.userId);
         if (user.banned(now)) {
-            throw AuthError.badRequest("user_banned", "Invalid Refresh Token: User Banned");
+            throw AuthError.badRequest(ErrorCode.USER_BANNED, "Invalid Refresh Token: User Banned");
         }
         if (session.notAfter.isBefore(now) || session.refreshedAt.plus(config.sessions().idleTimeout()).isBefore(now)) {
             endSession(session, "expired");
-            throw AuthError.badRequest("session_expired", "Invalid Refresh Token: Session Expired");
+            throw AuthError.badRequest(ErrorCode.SESSION_EXPIRED, "Invalid Refresh Token: Session Expired");
         }
         if (token.revoked) {
             RefreshToken current = RefreshToken.find("sessionId = ?1 and revoked = false", session.id).firstResult();
@@ -228,7 +229,7 @@ public class AuthService {
             }
             audit.record("token_revoked", null, user.id, caller.ip(), Map.of("reason", "refresh_token_reused", "session_id", session.id.toString()));
             endSession(session, "refresh_token_reused");
-            throw AuthError.badRequest("refresh_token_already_used", "Invalid Refresh Token: Already Used");
+            throw AuthError.badRequest(ErrorCode.REFRESH_TOKEN_ALREADY_USED, "Invalid Refresh Token: Already Used");
         }
         String next = tokens.newRefreshToken();
         token.revoked = true;
@@ -246,7 +247,7 @@ public class AuthService {
             case "global" -> Session.list("userId", bearer.user().id);
             case "local" -> List.of((Session) Session.findById(bearer.session().id));
             case "others" -> Session.list("userId = ?1 and id <> ?2", bearer.user().id, bearer.session().id);
-            default -> throw AuthError.badRequest("validation_failed", "Unsupported logout scope \"" + scope + "\"");
+            default -> throw AuthError.badRequest(ErrorCode.VALIDATION_FAILED, "Unsupported logout scope \"" + scope + "\"");
         };
         audit.record("logout", bearer.user().id.toString(), bearer.user().id, caller.ip(), Map.of("scope", scope == null ? "global" : scope));
         for (Session session : ending) {
@@ -267,11 +268,11 @@ public class AuthService {
             Object sessionId = claims.getClaimValue("session_id");
             User user = User.findById(UUID.fromString(claims.getSubject()));
             if (sessionId == null || user == null) {
-                throw new AuthError(403, "user_not_found", "User from sub claim in JWT does not exist");
+                throw new AuthError(403, ErrorCode.USER_NOT_FOUND, "User from sub claim in JWT does not exist");
             }
             Session session = Session.findById(UUID.fromString(sessionId.toString()));
             if (session == null) {
-                throw new AuthError(403, "session_not_found", "Session from session_id claim in JWT does not exist");
+                throw new AuthError(403, ErrorCode.SESSION_NOT_FOUND, "Session from session_id claim in JWT does not exist");
             }
             return new Bearer(user, session, claims);
         } catch (MalformedClaimException | IllegalArgumentException e) {
@@ -291,7 +292,7 @@ public class AuthService {
         if (email != null && !email.trim().equalsIgnoreCase(user.email)) {
             String address = validEmail(email);
             if (User.byEmail(address).isPresent()) {
-                throw new AuthError(422, "email_exists", "A user with this email address has already been registered");
+                throw AuthError.emailExists();
             }
             if (config.email().confirmSignup()) {
                 user.emailChange = address;
@@ -305,7 +306,7 @@ public class AuthService {
         if (password != null) {
             policy.check(password);
             if (hasher.verify(password, user.encryptedPassword)) {
-                throw new AuthError(422, "same_password", "New password should be different from the old password.");
+                throw new AuthError(422, ErrorCode.SAME_PASSWORD, "New password should be different from the old password.");
             }
             user.encryptedPassword = hasher.hash(password);
             changed.add("password");
@@ -331,6 +332,11 @@ public class AuthService {
             events.userUpdated(user, changed);
         }
         return user;
+    }
+
+    /** GoTrue's {@code /settings}: what auth-js and apps may offer (only e-mail sign-in here). */
+    public Map<String, Object> settings() {
+        return AuthJson.settings(!config.email().confirmSignup());
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
@@ -381,11 +387,11 @@ public class AuthService {
 
     static String validEmail(String email) {
         if (email == null || email.isBlank()) {
-            throw AuthError.badRequest("validation_failed", "To signup, please provide your email");
+            throw AuthError.badRequest(ErrorCode.VALIDATION_FAILED, "To signup, please provide your email");
         }
         String trimmed = email.trim();
         if (trimmed.length() > 255 || !EMAIL.matcher(trimmed).matches()) {
-            throw AuthError.badRequest("email_address_invalid", "Unable to validate email address: invalid format");
+            throw AuthError.badRequest(ErrorCode.EMAIL_ADDRESS_INVALID, "Unable to validate email address: invalid format");
         }
         return trimmed.toLowerCase();
     }

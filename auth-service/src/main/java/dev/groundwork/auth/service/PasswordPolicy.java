@@ -1,7 +1,8 @@
 package dev.groundwork.auth.service;
 
 import dev.groundwork.auth.config.AuthConfig;
-import dev.groundwork.auth.rest.AuthError;
+import dev.groundwork.auth.error.AuthError;
+import dev.groundwork.auth.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -28,7 +29,7 @@ public class PasswordPolicy {
             reasons.add("characters");
         }
         if (password.length() > MAX_LENGTH) {
-            throw new AuthError(422, "validation_failed", "Password cannot be longer than " + MAX_LENGTH + " characters");
+            throw new AuthError(422, ErrorCode.VALIDATION_FAILED, "Password cannot be longer than " + MAX_LENGTH + " characters");
         }
         if (!reasons.isEmpty()) {
             throw AuthError.weakPassword(reasons.contains("length")

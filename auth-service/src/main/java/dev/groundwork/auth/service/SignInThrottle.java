@@ -2,7 +2,7 @@ package dev.groundwork.auth.service;
 
 import dev.groundwork.auth.config.AuthConfig;
 import dev.groundwork.auth.repository.User;
-import dev.groundwork.auth.rest.AuthError;
+import dev.groundwork.auth.error.AuthError;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;

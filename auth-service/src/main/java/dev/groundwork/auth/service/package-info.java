@@ -1,2 +1,5 @@
-/** The service's logic, independent of HTTP and storage. */
+/**
+ * The service's logic and its transactions, independent of HTTP: it throws {@code error/}'s errors and returns
+ * values; {@code rest/} turns both into responses.
+ */
 package dev.groundwork.auth.service;

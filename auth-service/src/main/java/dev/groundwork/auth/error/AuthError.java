@@ -1,10 +1,11 @@
-package dev.groundwork.auth.rest;
+package dev.groundwork.auth.error;
 
 import java.util.List;
 
 /**
  * An error as Supabase Auth (GoTrue) answers it: HTTP status, machine-readable {@code code} (auth-js reads it
- * from the body and the {@code x-sb-error-code} header) and message. {@link AuthErrorMapper} writes it.
+ * from the body and the {@code x-sb-error-code} header, one of {@link ErrorCode}) and message.
+ * {@code rest.AuthErrorMapper} writes it.
  */
 public class AuthError extends RuntimeException {
 
@@ -32,26 +33,30 @@ public class AuthError extends RuntimeException {
     }
 
     public static AuthError invalidCredentials() {
-        return new AuthError(400, "invalid_credentials", "Invalid login credentials");
+        return new AuthError(400, ErrorCode.INVALID_CREDENTIALS, "Invalid login credentials");
+    }
+
+    public static AuthError emailExists() {
+        return new AuthError(422, ErrorCode.EMAIL_EXISTS, "A user with this email address has already been registered");
     }
 
     public static AuthError weakPassword(String message, List<String> reasons) {
-        return new AuthError(422, "weak_password", message, reasons, 0);
+        return new AuthError(422, ErrorCode.WEAK_PASSWORD, message, reasons, 0);
     }
 
     public static AuthError rateLimited(long retryAfterSeconds) {
-        return new AuthError(429, "over_request_rate_limit", "Request rate limit reached", null, Math.max(1, retryAfterSeconds));
+        return new AuthError(429, ErrorCode.OVER_REQUEST_RATE_LIMIT, "Request rate limit reached", null, Math.max(1, retryAfterSeconds));
     }
 
     public static AuthError noAuthorization() {
-        return new AuthError(401, "no_authorization", "This endpoint requires a valid Bearer token");
+        return new AuthError(401, ErrorCode.NO_AUTHORIZATION, "This endpoint requires a valid Bearer token");
     }
 
     public static AuthError badJwt(String why) {
-        return new AuthError(403, "bad_jwt", "invalid JWT: unable to parse or verify signature, " + why);
+        return new AuthError(403, ErrorCode.BAD_JWT, "invalid JWT: unable to parse or verify signature, " + why);
     }
 
     public static AuthError unexpected() {
-        return new AuthError(500, "unexpected_failure", "Unexpected failure, please check server logs for more information");
+        return new AuthError(500, ErrorCode.UNEXPECTED_FAILURE, "Unexpected failure, please check server logs for more information");
     }
 }

@@ -1,2 +1,0 @@
-/** Typed configuration ({@code @ConfigMapping}). */
-package dev.groundwork.auth.config;

@@ -1,2 +1,0 @@
-/** Persistence: Panache repositories and entities. */
-package dev.groundwork.auth.repository;
