@@ -9,11 +9,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -40,7 +42,7 @@ class AdminAndSecretsTest {
         Webhooks.deliver(StripeObjects.json(StripeObjects.event(event, "customer.subscription.updated",
                 StripeObjects.subscription(subscription, "cus_r", "active", StripeObjects.PRO_PRICE, 1_900_000_000L, false), 1_700_000_000L)))
                 .then().statusCode(200);
-        Await.until("the failed row", () -> "failed".equals(Db.one(dataSource, "SELECT state FROM billing.stripe_event WHERE id = '" + event + "'")));
+        await("the failed row").atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(state(event)));
         String admin = StripeStub.adminToken();
         given().auth().oauth2(admin).get("/admin/payments/inbox").then().statusCode(200)
                 .body("failed.id", hasItem(event)).body("counts.failed", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
@@ -59,7 +61,8 @@ class AdminAndSecretsTest {
         CapturedLog captured = CapturedLog.start();
         List<String> answers = new ArrayList<>();
         try {
-            String payload = StripeObjects.json(StripeObjects.event("evt_secret_" + UUID.randomUUID(), "invoice.paid",
+            String accepted = "evt_secret_" + UUID.randomUUID();
+            String payload = StripeObjects.json(StripeObjects.event(accepted, "invoice.paid",
                     StripeObjects.invoice("in_secret_missing", "cus_s", null, "paid", 1, 1_700_000_000L), System.currentTimeMillis() / 1000));
             answers.add(Webhooks.deliver(payload, Webhooks.sign(payload, StripeStub.FOREIGN_WEBHOOK_SECRET, System.currentTimeMillis() / 1000)).asString());
             answers.add(Webhooks.deliver(payload, "t=1,v1=00").asString());
@@ -71,7 +74,8 @@ class AdminAndSecretsTest {
             answers.add(given().auth().oauth2(StripeStub.userToken(user, "s@example.com")).contentType("application/json")
                     .body(Map.of("plan", "pro", "successUrl", StripeStub.REDIRECT_ORIGIN + "/a", "cancelUrl", StripeStub.REDIRECT_ORIGIN + "/b"))
                     .post("/payments/v1/checkout-sessions").asString());
-            Thread.sleep(2_500); // the worker's attempt at the accepted event
+            await("the worker's attempt at the accepted event").atMost(Duration.ofSeconds(20))
+                    .until(() -> "failed".equals(state(accepted)));
         } finally {
             captured.close();
         }
@@ -87,5 +91,9 @@ class AdminAndSecretsTest {
             assertFalse(errors.contains(secret), "a secret in a stored error");
             answers.forEach(answer -> assertFalse(answer.contains(secret), "a secret in an answer: " + answer));
         }
+    }
+
+    private String state(String event) {
+        return Db.one(dataSource, "SELECT state FROM billing.stripe_event WHERE id = '" + event + "'");
     }
 }

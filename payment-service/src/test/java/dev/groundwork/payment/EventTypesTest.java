@@ -11,8 +11,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -49,7 +51,7 @@ class EventTypesTest {
 
         assertEquals("paid|1900|" + user + "|" + subscription, Db.one(dataSource,
                 "SELECT status || '|' || amount_paid || '|' || user_id || '|' || subscription_id FROM billing.invoice WHERE id = 'in_paid_" + run + "'"));
-        Await.until("payment events", () -> BillingStream.about(redis, user.toString()).stream()
+        await("payment events").atMost(Duration.ofSeconds(20)).until(() -> BillingStream.about(redis, user.toString()).stream()
                 .filter(e -> e.type().endsWith("payment.succeeded.v1") || e.type().endsWith("payment.failed.v1")).count() == 2);
         Event succeeded = BillingStream.about(redis, user.toString()).stream().filter(e -> e.type().endsWith("payment.succeeded.v1"))
                 .findFirst().orElseThrow();
@@ -87,7 +89,7 @@ class EventTypesTest {
 
         String other = StripeObjects.json(StripeObjects.event("evt_plan_" + run, "plan.created", StripeObjects.sample("plan"), now));
         Webhooks.deliver(other).then().statusCode(200);
-        Await.until("the ignored row", () -> "ignored".equals(state("evt_plan_" + run)));
+        await("the ignored row").atMost(Duration.ofSeconds(20)).until(() -> "ignored".equals(state("evt_plan_" + run)));
     }
 
     @Test
@@ -115,8 +117,8 @@ class EventTypesTest {
         return id;
     }
 
-    private void processed(String event) throws InterruptedException {
-        Await.until(event + " processed", () -> "processed".equals(state(event)));
+    private void processed(String event) {
+        await(event + " processed").atMost(Duration.ofSeconds(20)).until(() -> "processed".equals(state(event)));
     }
 
     private String state(String event) {

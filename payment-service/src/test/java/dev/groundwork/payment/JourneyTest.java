@@ -11,10 +11,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -52,8 +54,9 @@ class JourneyTest {
         String eventId = UUID.randomUUID().toString();
         BillingStream.publishUserRegistered(redis, eventId, user, "journey@example.com");
         BillingStream.publishUserRegistered(redis, eventId, user, "journey@example.com");
-        Await.until("the customer row", () -> Db.count(dataSource, "SELECT count(*) FROM billing.customer WHERE user_id = '" + user + "'") == 1);
-        Await.until("customer.created on the stream", () -> BillingStream.about(redis, user.toString()).stream()
+        await("the customer row").atMost(Duration.ofSeconds(20))
+                .until(() -> Db.count(dataSource, "SELECT count(*) FROM billing.customer WHERE user_id = '" + user + "'") == 1);
+        await("customer.created on the stream").atMost(Duration.ofSeconds(20)).until(() -> BillingStream.about(redis, user.toString()).stream()
                 .anyMatch(e -> e.type().equals("dev.groundwork.billing.customer.created.v1")));
         stripe.verify(1, postRequestedFor(urlEqualTo("/v1/customers"))
                 .withRequestBody(containing("metadata[user_id]=" + user))
@@ -94,8 +97,8 @@ class JourneyTest {
         Webhooks.deliver(completed).then().statusCode(200);
 
         String token = StripeStub.userToken(user, "journey@example.com");
-        Await.until("the active subscription", () -> "active".equals(given().auth().oauth2(token).get("/payments/v1/subscription")
-                .then().statusCode(200).extract().path("status")));
+        await("the active subscription").atMost(Duration.ofSeconds(20)).until(() -> "active".equals(
+                given().auth().oauth2(token).get("/payments/v1/subscription").then().statusCode(200).extract().path("status")));
         given().auth().oauth2(token).get("/payments/v1/subscription").then().statusCode(200)
                 .body("plan", org.hamcrest.Matchers.equalTo("pro"))
                 .body("cancelAtPeriodEnd", org.hamcrest.Matchers.equalTo(false))
@@ -103,7 +106,7 @@ class JourneyTest {
                 .body("currentPeriodEnd", org.hamcrest.Matchers.startsWith(java.time.Instant.ofEpochSecond(periodEnd).toString().substring(0, 16)));
         stripe.verify(getRequestedFor(urlEqualTo("/v1/subscriptions/" + subscription)));
 
-        Await.until("subscription.changed on the stream", () -> BillingStream.about(redis, user.toString()).stream()
+        await("subscription.changed on the stream").atMost(Duration.ofSeconds(20)).until(() -> BillingStream.about(redis, user.toString()).stream()
                 .anyMatch(e -> e.type().equals("dev.groundwork.billing.subscription.changed.v1")));
         List<Event> changes = BillingStream.about(redis, user.toString()).stream()
                 .filter(e -> e.type().equals("dev.groundwork.billing.subscription.changed.v1")).toList();

@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -93,7 +95,7 @@ class ShuffledDeliveriesTest {
         }
 
         String ours = "id LIKE 'evt_shuffle_" + run + "_%'";
-        Await.until("every event processed", () -> Db.count(dataSource,
+        await("every event processed").atMost(Duration.ofSeconds(20)).until(() -> Db.count(dataSource,
                 "SELECT count(*) FROM billing.stripe_event WHERE " + ours + " AND state = 'processed'") == eventIds.size());
         assertEquals(eventIds.size(), Db.count(dataSource, "SELECT count(*) FROM billing.stripe_event WHERE " + ours), "one row per event");
         assertEquals(eventIds.size(), Db.count(dataSource, "SELECT count(*) FROM billing.stripe_event WHERE " + ours + " AND attempts = 1"),
