@@ -5,6 +5,8 @@ import dev.groundwork.infra.RedisUrl;
 import dev.groundwork.testsupport.RealInfrastructure;
 import dev.groundwork.testsupport.RedisServerProcess;
 import dev.groundwork.testsupport.TestServers;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,12 +16,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntPredicate;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole fleet as real processes, started the way {@code ./groundwork up} starts it: each service's packaged
@@ -141,23 +145,24 @@ public final class Fleet implements AutoCloseable {
 
     /** Waits until every service's readiness status satisfies {@code wanted}; fails naming the ones that did not. */
     public void awaitReadiness(IntPredicate wanted, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        List<String> waiting = new ArrayList<>(SERVICES);
-        while (true) {
-            waiting.removeIf(service -> wanted.test(status(service, "/q/health/ready")));
-            if (waiting.isEmpty()) {
-                return;
-            }
-            for (String service : waiting) {
-                if (!processes.get(service).isAlive()) {
-                    throw new AssertionError(service + " exited; see " + log(service));
-                }
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("after " + timeout.toSeconds() + "s still waiting for " + waiting + "; logs in " + LOGS);
-            }
-            sleep(250);
+        List<String> waiting = new CopyOnWriteArrayList<>(SERVICES);
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(250))
+                    .failFast(() -> exited(waiting).isPresent())
+                    .until(() -> {
+                        waiting.removeIf(service -> wanted.test(status(service, "/q/health/ready")));
+                        return waiting.isEmpty();
+                    });
+        } catch (TerminalFailureException e) {
+            String service = exited(waiting).orElseThrow(() -> e);
+            throw new AssertionError(service + " exited; see " + log(service), e);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("after " + timeout.toSeconds() + "s still waiting for " + waiting + "; logs in " + LOGS, e);
         }
+    }
+
+    private Optional<String> exited(List<String> services) {
+        return services.stream().filter(service -> !processes.get(service).isAlive()).findFirst();
     }
 
     public void awaitReady(Duration timeout) {
@@ -176,14 +181,6 @@ public final class Fleet implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

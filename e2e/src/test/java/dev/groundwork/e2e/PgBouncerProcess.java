@@ -1,6 +1,7 @@
 package dev.groundwork.e2e;
 
 import dev.groundwork.infra.DatabaseUrl;
+import dev.groundwork.testsupport.ProcessReadiness;
 import dev.groundwork.testsupport.TestServers;
 
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -71,13 +71,9 @@ final class PgBouncerProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("pgbouncer.log").toFile()).start();
         PgBouncerProcess pgbouncer = new PgBouncerProcess(process, directory);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (!listening()) {
-            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                pgbouncer.close();
-                throw new IllegalStateException("pgbouncer did not start:\n" + Files.readString(directory.resolve("pgbouncer.log")));
-            }
-            Thread.sleep(50);
+        if (!ProcessReadiness.answered(process, Duration.ofSeconds(10), Duration.ofMillis(50), PgBouncerProcess::listening)) {
+            pgbouncer.close();
+            throw new IllegalStateException("pgbouncer did not start:\n" + Files.readString(directory.resolve("pgbouncer.log")));
         }
         return pgbouncer;
     }

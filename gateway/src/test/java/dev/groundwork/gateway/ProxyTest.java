@@ -13,10 +13,12 @@ import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
@@ -144,9 +146,8 @@ class ProxyTest {
         try {
             given().header("Authorization", "Bearer token-must-not-be-logged").header("Cookie", "sb=cookie-must-not-be-logged")
                     .header("X-Request-Id", "access-log-1").get("/echo/logged?api_key=query-must-not-be-logged").then().statusCode(200);
-            for (int i = 0; i < 50 && lines.stream().noneMatch(l -> "access-log-1".equals(l.getMdc("requestId"))); i++) {
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> lines.stream().anyMatch(l -> "access-log-1".equals(l.getMdc("requestId"))));
         } finally {
             root.removeHandler(capture);
         }
@@ -191,13 +192,15 @@ class ProxyTest {
     @Test
     void clientsThatGoAwayDoNotOpenTheCircuit() throws Exception {
         // Six clients give up on a slow answer (the threshold is five failures in a row).
+        int before = EchoUpstream.SLOW_REQUESTS.get();
         List<Socket> impatient = new java.util.ArrayList<>();
         for (int i = 0; i < 6; i++) {
             Socket socket = new Socket(gateway.getHost(), gateway.getPort());
             socket.getOutputStream().write("GET /echo/slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             impatient.add(socket);
         }
-        Thread.sleep(300);
+        await("the six requests reach the service").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> EchoUpstream.SLOW_REQUESTS.get() >= before + 6);
         for (Socket socket : impatient) {
             socket.close();
         }

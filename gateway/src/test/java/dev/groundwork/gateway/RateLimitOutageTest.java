@@ -4,7 +4,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -28,12 +31,8 @@ class RateLimitOutageTest {
         given().get("/q/metrics").then().body(containsString("gateway_rate_limit_unavailable_total"));
 
         PrivateRedis.redis.restart();
-        long deadline = System.currentTimeMillis() + 15_000;
-        int status;
-        do {
-            Thread.sleep(200);
-            status = given().get("/limited/a").then().extract().statusCode();
-        } while (status != 429 && System.currentTimeMillis() < deadline);
+        await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ofMillis(200)).pollInterval(Duration.ofMillis(200))
+                .until(() -> given().get("/limited/a").then().extract().statusCode() == 429);
         given().get("/limited/a").then().statusCode(429).header("RateLimit", containsString("\"tiny\";r=0"));
     }
 }
