@@ -53,6 +53,7 @@ class BillingApiTest {
         checkout(token, Map.of("plan", "pro", "successUrl", "https://evil.example/phish", "cancelUrl", CANCEL), 400, "redirect-origins");
         checkout(token, Map.of("plan", "pro", "successUrl", "https://app.example.evil.example/x", "cancelUrl", CANCEL), 400, "redirect-origins");
         checkout(token, Map.of("plan", "pro", "successUrl", "javascript:alert(1)", "cancelUrl", CANCEL), 400, "absolute");
+        checkout(token, Map.of("plan", "pro", "successUrl", "https://app.example@evil.test/", "cancelUrl", CANCEL), 400, "user info");
         checkout(token, Map.of("plan", "pro", "successUrl", SUCCESS), 400, "cancelUrl is needed");
         given().auth().oauth2(token).contentType("application/json").body("{\"plan\": ").post("/payments/v1/checkout-sessions")
                 .then().statusCode(400).contentType("application/problem+json");
@@ -104,6 +105,16 @@ class BillingApiTest {
                 .willReturn(okJson(StripeObjects.json(StripeObjects.portalSession(customer).put("url", "https://billing.stripe.com/p/session/x")))));
         given().auth().oauth2(token).contentType("application/json").body(Map.of("returnUrl", "https://evil.example/"))
                 .post("/payments/v1/portal-sessions").then().statusCode(400);
+        // An allowed origin as user info in front of another host is that other host.
+        portal(token, "https://app.example@evil.test/").statusCode(400).contentType("application/problem+json")
+                .body("title", equalTo("Redirect not allowed")).body("detail", containsString("returnUrl"));
+        portal(token, "https://app.example:8443/done").statusCode(400).body("title", equalTo("Redirect not allowed"));
+        portal(token, "http://app.example/done").statusCode(400).body("title", equalTo("Redirect not allowed"));
+        // Origins compare as browsers compare them: the host's case and the scheme's default port do not matter.
+        portal(token, "https://APP.Example/done").statusCode(200);
+        portal(token, "https://app.example:443/done").statusCode(200);
+        StripeStub.server().verify(postRequestedFor(urlEqualTo("/v1/billing_portal/sessions"))
+                .withRequestBody(containing("return_url=https%3A%2F%2Fapp.example%3A443%2Fdone")));
         given().auth().oauth2(token).contentType("application/json").body(Map.of("returnUrl", SUCCESS))
                 .post("/payments/v1/portal-sessions").then().statusCode(200).body("url", equalTo("https://billing.stripe.com/p/session/x"));
         StripeStub.server().verify(postRequestedFor(urlEqualTo("/v1/billing_portal/sessions"))
@@ -128,13 +139,19 @@ class BillingApiTest {
                 .body("hasMore", equalTo(true)).extract().path("nextCursor");
         given().auth().oauth2(token).get("/payments/v1/invoices?limit=2&cursor=" + next).then().statusCode(200)
                 .body("data", hasSize(1)).body("data[0].amountPaid", equalTo(1000)).body("hasMore", equalTo(false));
-        given().auth().oauth2(token).get("/payments/v1/invoices?limit=0").then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(token).header("X-Request-Id", "req-limit-" + user).get("/payments/v1/invoices?limit=0").then().statusCode(400)
+                .contentType("application/problem+json").body("title", equalTo("Bad limit")).body("requestId", equalTo("req-limit-" + user));
         given().auth().oauth2(token).get("/payments/v1/invoices?cursor=in_someone_else_" + user.toString().substring(0, 8))
                 .then().statusCode(400);
     }
 
     private void assertNoCustomer(UUID user) {
         org.junit.jupiter.api.Assertions.assertEquals(0, Db.count(dataSource, "SELECT count(*) FROM billing.customer WHERE user_id = '" + user + "'"));
+    }
+
+    private static io.restassured.response.ValidatableResponse portal(String token, String returnUrl) {
+        return given().auth().oauth2(token).contentType("application/json").body(Map.of("returnUrl", returnUrl))
+                .post("/payments/v1/portal-sessions").then();
     }
 
     private static void checkout(String token, Map<String, String> body, int status, String detail) {

@@ -1,5 +1,7 @@
 package dev.groundwork.payment;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.groundwork.events.Event;
 import dev.groundwork.events.EventCodec;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -44,10 +46,19 @@ final class BillingStream {
 
     /** auth-service's {@code user.registered}, as it puts it on {@code events:identity}; returns the event id. */
     static String publishUserRegistered(RedisDataSource redis, String eventId, UUID userId, String email) {
-        String event = EventCodec.encode(eventId, "identity", "dev.groundwork.identity.user.registered.v1", userId.toString(),
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("userId", userId.toString())
-                        .put("email", email).put("createdAt", "2026-12-01T08:00:00Z"), EventCodec.Trace.NONE);
-        redis.execute("XADD", "events:identity", "*", "event", event);
+        return publishIdentity(redis, eventId, "dev.groundwork.identity.user.registered.v1", userId,
+                JsonNodeFactory.instance.objectNode().put("userId", userId.toString()).put("email", email).put("createdAt", "2026-12-01T08:00:00Z"));
+    }
+
+    /** auth-service's {@code user.deleted}, as it puts it on {@code events:identity}; returns the event id. */
+    static String publishUserDeleted(RedisDataSource redis, String eventId, UUID userId) {
+        return publishIdentity(redis, eventId, "dev.groundwork.identity.user.deleted.v1", userId,
+                JsonNodeFactory.instance.objectNode().put("userId", userId.toString()));
+    }
+
+    private static String publishIdentity(RedisDataSource redis, String eventId, String type, UUID userId, ObjectNode data) {
+        redis.execute("XADD", "events:identity", "*", "event", EventCodec.encode(eventId, "identity", type, userId.toString(), data,
+                EventCodec.Trace.NONE));
         return eventId;
     }
 }

@@ -3,6 +3,7 @@ package dev.groundwork.payment.events;
 import dev.groundwork.events.Event;
 import dev.groundwork.events.quarkus.EventSubscription;
 import dev.groundwork.payment.service.Customers;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -14,6 +15,8 @@ import java.util.UUID;
 public class UserRegistrations implements EventSubscription {
 
     public static final String USER_REGISTERED = "dev.groundwork.identity.user.registered.v1";
+    /** auth-service's stream. */
+    static final String IDENTITY_STREAM = "events:identity";
 
     public record UserRegistered(String userId, String email) {
     }
@@ -23,7 +26,7 @@ public class UserRegistrations implements EventSubscription {
 
     @Override
     public String stream() {
-        return "events:identity";
+        return IDENTITY_STREAM;
     }
 
     @Override
@@ -34,6 +37,9 @@ public class UserRegistrations implements EventSubscription {
     @Override
     public void handle(Event event, EffectScope scope) {
         UserRegistered registered = event.data(UserRegistered.class);
-        customers.ensure(UUID.fromString(registered.userId()), registered.email());
+        UUID user = UUID.fromString(registered.userId());
+        if (customers.ensure(user, registered.email()).isEmpty()) {
+            Log.infof("user.registered of user %s arrived after the user was deleted: no customer", user);
+        }
     }
 }

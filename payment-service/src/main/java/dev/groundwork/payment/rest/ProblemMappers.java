@@ -8,6 +8,8 @@ import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.PermissionException;
 import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
+import dev.groundwork.http.Problem;
+import dev.groundwork.payment.service.BillingErrors;
 import dev.groundwork.payment.service.StripeCallFailed;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
@@ -15,45 +17,41 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Every error of our API is problem+json. A Stripe failure becomes a 502/503 (or 402 for a declined card) that
+ * Every error of our API is problem+json, written by libs/http's {@link Problem} (a thrown {@code Problem} is
+ * libs/http's {@code ProblemMapper}'s). A Stripe failure becomes a 502/503 (or 402 for a declined card) that
  * says what happened in our words and gives Stripe's request id for support, never Stripe's message (it can
  * quote parameters) or a key.
  */
 public class ProblemMappers {
 
     @ServerExceptionMapper
-    public Response problem(Problem problem) {
-        return problem.toResponse();
-    }
-
-    @ServerExceptionMapper
     public Response stripe(StripeException e) {
         String reference = e.getRequestId() == null ? "" : " (Stripe request " + e.getRequestId() + ")";
         Log.warnf("Stripe call failed: %s", StripeCallFailed.describe(e));
         if (e instanceof CardException) {
-            return Problem.response(402, "Payment declined", "the card was declined" + reference);
+            return Problem.response(402, BillingErrors.PAYMENT_DECLINED, "the card was declined" + reference);
         }
         if (e instanceof RateLimitException || e instanceof ApiConnectionException) {
-            return Problem.response(503, "Stripe unavailable", "Stripe cannot be reached right now; try again" + reference);
+            return Problem.response(503, BillingErrors.STRIPE_UNAVAILABLE, "Stripe cannot be reached right now; try again" + reference);
         }
         if (e instanceof AuthenticationException || e instanceof PermissionException) {
-            return Problem.response(502, "Payment provider misconfigured", "the service's Stripe credentials were refused" + reference);
+            return Problem.response(502, BillingErrors.PROVIDER_MISCONFIGURED, "the service's Stripe credentials were refused" + reference);
         }
         if (e instanceof InvalidRequestException || e instanceof IdempotencyException) {
-            return Problem.response(502, "Payment provider refused the request", "Stripe refused a request of this service" + reference);
+            return Problem.response(502, BillingErrors.PROVIDER_REFUSED, "Stripe refused a request of this service" + reference);
         }
-        return Problem.response(502, "Payment provider error", "Stripe answered with an error" + reference);
+        return Problem.response(502, BillingErrors.PROVIDER_ERROR, "Stripe answered with an error" + reference);
     }
 
     @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class, io.quarkus.security.AuthenticationFailedException.class})
     public Response unauthorized() {
-        return Response.fromResponse(Problem.response(401, "Unauthorized", "a valid bearer token of auth-service is needed"))
+        return Response.fromResponse(Problem.response(401, BillingErrors.UNAUTHORIZED, "a valid bearer token of auth-service is needed"))
                 .header("WWW-Authenticate", "Bearer realm=\"groundwork\"").build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(io.quarkus.security.ForbiddenException e) {
-        return Problem.response(403, "Forbidden", "this token does not have the role this needs");
+        return Problem.response(403, BillingErrors.FORBIDDEN, "this token does not have the role this needs");
     }
 
     @ServerExceptionMapper
@@ -66,7 +64,7 @@ public class ProblemMappers {
     public Response unexpected(Exception e) {
         String id = java.util.UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected error %s", id);
-        return Problem.response(500, "Internal error", "an unexpected error happened; its id in the service log is " + id);
+        return Problem.response(500, BillingErrors.INTERNAL_ERROR, "an unexpected error happened; its id in the service log is " + id);
     }
 
     @ServerExceptionMapper

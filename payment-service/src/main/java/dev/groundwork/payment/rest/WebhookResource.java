@@ -1,6 +1,8 @@
 package dev.groundwork.payment.rest;
 
+import dev.groundwork.http.Problem;
 import dev.groundwork.payment.config.StripeConfig;
+import dev.groundwork.payment.service.BillingErrors;
 import dev.groundwork.payment.service.Inbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -53,6 +55,6 @@ public class WebhookResource {
     private Response refused(String reason) {
         meters.counter("payment.webhook.deliveries", "outcome", "refused").increment();
         Log.infof("Stripe webhook refused: %s", reason);
-        return Problem.response(400, "Webhook refused", reason);
+        return Problem.response(400, BillingErrors.WEBHOOK_REFUSED, reason);
     }
 }

@@ -12,6 +12,7 @@ import dev.groundwork.payment.repository.StoredCharge;
 import dev.groundwork.payment.repository.StoredInvoice;
 import dev.groundwork.payment.repository.StoredSubscription;
 import dev.groundwork.payment.repository.StripeCustomer;
+import dev.groundwork.payment.repository.UnknownPrice;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -160,21 +161,18 @@ public class StripeSync {
     public Optional<UUID> userOf(String customerId, Map<String, String> metadata) {
         Optional<UUID> mapped = customerId == null ? Optional.empty()
                 : StripeCustomer.byCustomerId(customerId).map(customer -> customer.userId);
-        if (mapped.isPresent() || metadata == null || metadata.get("user_id") == null) {
+        if (mapped.isPresent() || metadata == null || metadata.get(Customers.USER_ID_METADATA) == null) {
             return mapped;
         }
         try {
-            return Optional.of(UUID.fromString(metadata.get("user_id")));
+            return Optional.of(UUID.fromString(metadata.get(Customers.USER_ID_METADATA)));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }
 
     private void unknownPrice(String priceId, String subscriptionId) {
-        entityManager.createNativeQuery("""
-                INSERT INTO billing.unknown_price AS u (price_id) VALUES (?1)
-                ON CONFLICT (price_id) DO UPDATE SET last_seen = now(), seen = u.seen + 1""")
-                .setParameter(1, priceId).executeUpdate();
+        UnknownPrice.sighted(priceId);
         meters.counter("payment.unknown.prices").increment();
         Log.warnf("Subscription %s has price %s, which no plan of payment.plans lists: kept without a plan", subscriptionId, priceId);
     }

@@ -78,6 +78,8 @@ public class StripeStub implements QuarkusTestResourceLifecycleManager {
                 Map.entry("payment.redirect-origins", REDIRECT_ORIGIN),
                 Map.entry("payment.inbox.poll-every", "1S"),
                 Map.entry("payment.inbox.retry-backoff", "200MS"),
+                // A failed event is delivered again after 1 s instead of 30 s, so tests see the retry.
+                Map.entry("groundwork.events.consumer.claim-idle", "1S"),
                 // Tests run reconciliation themselves.
                 Map.entry("payment.reconciliation.every", "1H"),
                 Map.entry("payment.reconciliation.first-delay", "1H"));

@@ -1,2 +1,0 @@
-/** Health checks beyond the built-in Postgres and Redis ones. */
-package dev.groundwork.payment.health;
