@@ -35,8 +35,9 @@ class BillingApiTest {
 
     @Test
     void withoutAValidTokenThereIsNoBillingApi() {
-        given().get("/payments/v1/subscription").then().statusCode(401).contentType("application/problem+json")
-                .header("WWW-Authenticate", containsString("Bearer"));
+        given().header("X-Request-Id", "req-no-token").get("/payments/v1/subscription").then().statusCode(401)
+                .contentType("application/problem+json").header("WWW-Authenticate", containsString("Bearer"))
+                .body("requestId", equalTo("req-no-token"));
         given().auth().oauth2(StripeStub.userToken(UUID.randomUUID(), "x@example.com") + "x").get("/payments/v1/subscription")
                 .then().statusCode(401).contentType("application/problem+json");
         given().auth().oauth2(StripeStub.userToken(UUID.randomUUID(), "x@example.com")).get("/admin/payments/inbox")

@@ -10,7 +10,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class RequestTraceFilter {
 
-    @ServerRequestFilter
+    /** Before matching and before the security check, so that a 401 or 404 problem carries the request id too. */
+    @ServerRequestFilter(preMatching = true)
     public void trace(ContainerRequestContext request) {
         put("requestId", request.getHeaderString("X-Request-Id"));
         put("traceparent", request.getHeaderString("traceparent"));
