@@ -56,6 +56,11 @@ public class AuthError extends RuntimeException {
         return new AuthError(403, ErrorCode.BAD_JWT, "invalid JWT: unable to parse or verify signature, " + why);
     }
 
+    /** GoTrue's answer when a mail cannot be sent: "Error sending confirmation email", "… recovery email", … */
+    public static AuthError mailNotSent(String what) {
+        return new AuthError(500, ErrorCode.UNEXPECTED_FAILURE, "Error sending " + what + " email");
+    }
+
     public static AuthError unexpected() {
         return new AuthError(500, ErrorCode.UNEXPECTED_FAILURE, "Unexpected failure, please check server logs for more information");
     }

@@ -1,0 +1,71 @@
+package dev.groundwork.auth;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Map;
+
+import static dev.groundwork.auth.AuthClient.signUp;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * SMTP down (a real mailer pointed at a port nobody listens on): sign-up answers GoTrue's 500 "Error sending
+ * confirmation email" and leaves nothing behind — no user, no token, no event — so the same sign-up works once
+ * mail is back. Before, the user stayed without a confirmation mail and could neither confirm nor sign up again.
+ */
+@QuarkusTest
+@TestProfile(MailOutageTest.SmtpDown.class)
+class MailOutageTest {
+
+    public static class SmtpDown implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.mailer.mock", "false", "quarkus.mailer.host", "127.0.0.1",
+                    "quarkus.mailer.port", String.valueOf(closedPort()));
+        }
+
+        private static int closedPort() {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void aSignUpWhoseMailCannotBeSentIsUndoneWithGoTruesError() throws Exception {
+        String email = "smtp.down@example.com";
+        String rows = "SELECT (SELECT count(*) FROM identity.users) || '/' || (SELECT count(*) FROM identity.one_time_tokens)"
+                + " || '/' || (SELECT count(*) FROM identity.event_outbox) || '/' || (SELECT count(*) FROM identity.users WHERE email = ?)";
+        String before = query(rows, email);
+        signUp(email, AuthClient.PASSWORD).then().statusCode(500)
+                .header("x-sb-error-code", "unexpected_failure")
+                .body("code", equalTo("unexpected_failure")).body("message", equalTo("Error sending confirmation email"));
+        assertEquals(before, query(rows, email), "users / one-time tokens / outbox events / this user");
+        // Nothing half-made blocks the next try: the same answer, not "User already registered".
+        signUp(email, AuthClient.PASSWORD).then().statusCode(500).body("message", equalTo("Error sending confirmation email"));
+    }
+
+    private String query(String sql, String parameter) throws Exception {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
+    }
+}
