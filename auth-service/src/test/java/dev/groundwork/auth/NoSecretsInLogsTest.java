@@ -1,6 +1,7 @@
 package dev.groundwork.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.groundwork.auth.service.BootstrapAdmin;
 import dev.groundwork.testsupport.CapturedLog;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.mailer.MockMailbox;
@@ -21,9 +22,10 @@ import static dev.groundwork.auth.AuthClient.JSON;
 import static dev.groundwork.auth.AuthClient.PASSWORD;
 import static dev.groundwork.auth.AuthClient.authJs;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Passwords, hashes, refresh tokens, client secrets and the private key never reach the log (at DEBUG). */
+/** Passwords (the first admin's too), hashes, refresh tokens, client secrets and the private key never reach the log (at DEBUG). */
 @QuarkusTest
 class NoSecretsInLogsTest {
 
@@ -31,6 +33,8 @@ class NoSecretsInLogsTest {
     MockMailbox mailbox;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    BootstrapAdmin bootstrapAdmin;
 
     @Test
     void theLogHoldsNoSecret() throws Exception {
@@ -50,9 +54,12 @@ class NoSecretsInLogsTest {
                 .put("/auth/v1/user").then().statusCode(200);
         authJs().body("{\"password\": \"broken-json-789").post("/auth/v1/signup").then().statusCode(400);
         ServiceAccountsAndAdminTest.adminToken();
+        // The first admin user, as AUTH_BOOTSTRAP_ADMIN_* make it at start, and a configured password the policy refuses.
+        bootstrapAdmin.ensure("bootstrap.secretive@example.com", "Bootstrap-pass-246");
+        assertThrows(IllegalStateException.class, () -> bootstrapAdmin.ensure("bootstrap.weak@example.com", "weakbootstrappass"));
 
         List<String> secrets = new ArrayList<>(List.of(PASSWORD, "Wrong-password-123", "Another-pass-456", "broken-json-789",
-                "test-admin-secret", session.get("refresh_token").asText(), refreshed));
+                "test-admin-secret", "Bootstrap-pass-246", "weakbootstrappass", session.get("refresh_token").asText(), refreshed));
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT encrypted_password FROM identity.users WHERE email = '" + email + "'")) {
             r.next();

@@ -55,6 +55,8 @@ public interface AuthConfig {
     /** Service accounts for {@code client_credentials}, by client id. */
     Map<String, Client> clients();
 
+    BootstrapAdmin bootstrapAdmin();
+
     interface Sessions {
         /** A replay of the parent of the current refresh token within this window gets the current token back. */
         @WithDefault("10S")
@@ -144,5 +146,14 @@ public interface AuthConfig {
 
         /** Scopes the client may ask for; {@code admin} makes its tokens service-role tokens. */
         List<String> scopes();
+    }
+
+    /** The first admin user, made sure of at every start when both settings are set (neither: nothing happens). */
+    interface BootstrapAdmin {
+        /** Its e-mail ({@code AUTH_BOOTSTRAP_ADMIN_EMAIL}): created if absent, given the {@code admin} role if not. */
+        Optional<String> email();
+
+        /** Its password ({@code AUTH_BOOTSTRAP_ADMIN_PASSWORD}, from a Secret): set when the user is created; never changes an existing admin's. */
+        Optional<String> password();
     }
 }
