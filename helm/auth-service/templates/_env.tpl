@@ -39,4 +39,8 @@
       name: {{ . | quote }}
       key: {{ $.Values.smtp.passwordKey | quote }}
 {{- end }}
+{{- with .Values.bootstrapAdmin.existingSecret }}
+{{ include "common.secrets.env" (dict "env" "AUTH_BOOTSTRAP_ADMIN_EMAIL" "secret" . "key" $.Values.bootstrapAdmin.emailKey "value" "bootstrapAdmin.existingSecret") }}
+{{ include "common.secrets.env" (dict "env" "AUTH_BOOTSTRAP_ADMIN_PASSWORD" "secret" . "key" $.Values.bootstrapAdmin.passwordKey "value" "bootstrapAdmin.existingSecret") }}
+{{- end }}
 {{- end -}}

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -164,6 +165,22 @@ class ChartTest {
         assertTrue(env.get("PAYMENT_AUTH_URL").endsWith("-auth-service:8080"), env.get("PAYMENT_AUTH_URL"));
         assertTrue(env(payment).stream().anyMatch(e -> e.getName().equals("STRIPE_SECRET_KEY") && e.getValueFrom().getSecretKeyRef() != null),
                 "the Stripe key comes from a Secret");
+    }
+
+    @Test
+    void authServiceTakesTheFirstAdminFromItsSecretOnlyWhenOneIsNamed() {
+        List<EnvVar> named = env(deployments(RenderedObjects.parse(render("auth-service", "production-values.yaml"))).get(0));
+        java.util.Map<String, String> keys = new java.util.HashMap<>();
+        named.stream().filter(e -> e.getName().startsWith("AUTH_BOOTSTRAP_ADMIN_")).forEach(e -> {
+            assertNull(e.getValue(), e.getName() + " is never a literal");
+            assertEquals("acme-auth-first-admin", e.getValueFrom().getSecretKeyRef().getName());
+            keys.put(e.getName(), e.getValueFrom().getSecretKeyRef().getKey());
+        });
+        assertEquals(java.util.Map.of("AUTH_BOOTSTRAP_ADMIN_EMAIL", "AUTH_BOOTSTRAP_ADMIN_EMAIL",
+                "AUTH_BOOTSTRAP_ADMIN_PASSWORD", "password"), keys);
+        List<HasMetadata> defaults = RenderedObjects.parse(render("auth-service", null));
+        assertTrue(env(deployments(defaults).get(0)).stream().noneMatch(e -> e.getName().startsWith("AUTH_BOOTSTRAP_ADMIN_")),
+                "no first admin without a Secret");
     }
 
     @Test
