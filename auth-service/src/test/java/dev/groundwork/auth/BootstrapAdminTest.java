@@ -12,9 +12,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,24 +64,24 @@ class BootstrapAdminTest {
         assertEquals(List.of("admin"), roles(claims.get("app_metadata")));
         String id = claims.get("sub").asText();
         // Made as the admin API makes users: the same audit entry and event.
-        assertEquals("bootstrap-admin", query("SELECT string_agg(actor_id, ',') FROM identity.audit_log"
+        assertEquals("bootstrap-admin", Rows.one(dataSource, "SELECT string_agg(actor_id, ',') FROM identity.audit_log"
                 + " WHERE action = 'user_signedup' AND user_id = ?::uuid", id));
-        assertEquals("1", query("SELECT count(*) FROM identity.event_outbox"
+        assertEquals("1", Rows.one(dataSource, "SELECT count(*) FROM identity.event_outbox"
                 + " WHERE type = 'dev.groundwork.identity.user.registered.v1' AND subject = ?", id));
     }
 
     @Test
     void aSecondStartChangesNothingAndLogsNoPassword() throws Exception {
-        String before = query("SELECT id || ' ' || encrypted_password || ' ' || raw_app_meta_data::text"
+        String before = Rows.one(dataSource, "SELECT id || ' ' || encrypted_password || ' ' || raw_app_meta_data::text"
                 + " FROM identity.users WHERE email = ?", EMAIL);
         String log;
         try (CapturedLog captured = CapturedLog.start()) {
             bootstrap.onStart(new StartupEvent());
             log = captured.text();
         }
-        assertEquals(before, query("SELECT id || ' ' || encrypted_password || ' ' || raw_app_meta_data::text"
+        assertEquals(before, Rows.one(dataSource, "SELECT id || ' ' || encrypted_password || ' ' || raw_app_meta_data::text"
                 + " FROM identity.users WHERE email = ?", EMAIL), "id, password hash and roles");
-        assertEquals("1", query("SELECT count(*) FROM identity.users WHERE lower(email) = ?", EMAIL));
+        assertEquals("1", Rows.one(dataSource, "SELECT count(*) FROM identity.users WHERE lower(email) = ?", EMAIL));
         signIn(EMAIL, ADMIN_PASSWORD).then().statusCode(200);
         assertTrue(log.contains("exists with the admin role"), "the second run is captured: " + log);
         assertFalse(log.contains(ADMIN_PASSWORD), "the password is in the log");
@@ -100,7 +97,7 @@ class BootstrapAdminTest {
         assertEquals(List.of("admin"), roles(claims.get("app_metadata")));
         assertEquals("email", claims.get("app_metadata").get("provider").asText(), "the rest of app_metadata is kept");
         signIn(email, "Not-its-password-1").then().statusCode(400);
-        assertEquals("1", query("SELECT count(*) FROM identity.audit_log WHERE action = 'user_modified' AND user_id = ?::uuid",
+        assertEquals("1", Rows.one(dataSource, "SELECT count(*) FROM identity.audit_log WHERE action = 'user_modified' AND user_id = ?::uuid",
                 id.toString()));
     }
 
@@ -132,8 +129,8 @@ class BootstrapAdminTest {
         } finally {
             replicas.shutdown();
         }
-        assertEquals("1", query("SELECT count(*) FROM identity.users WHERE email = ?", email));
-        assertEquals("1", query("SELECT count(*) FROM identity.audit_log a JOIN identity.users u ON u.id = a.user_id"
+        assertEquals("1", Rows.one(dataSource, "SELECT count(*) FROM identity.users WHERE email = ?", email));
+        assertEquals("1", Rows.one(dataSource, "SELECT count(*) FROM identity.audit_log a JOIN identity.users u ON u.id = a.user_id"
                 + " WHERE a.action = 'user_signedup' AND u.email = ?", email));
     }
 
@@ -145,22 +142,12 @@ class BootstrapAdminTest {
                 + " Password should be at least 8 characters.", refused.getMessage());
         IllegalStateException letters = assertThrows(IllegalStateException.class, () -> bootstrap.ensure(email, "onlyletters"));
         assertFalse(letters.getMessage().contains("onlyletters"), letters.getMessage());
-        assertEquals("0", query("SELECT count(*) FROM identity.users WHERE email = ?", email));
+        assertEquals("0", Rows.one(dataSource, "SELECT count(*) FROM identity.users WHERE email = ?", email));
     }
 
     private static List<String> roles(JsonNode appMetadata) {
         List<String> roles = new ArrayList<>();
         appMetadata.get("roles").forEach(role -> roles.add(role.asText()));
         return roles;
-    }
-
-    private String query(String sql, String parameter) throws Exception {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, parameter);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getString(1);
-            }
-        }
     }
 }

@@ -8,9 +8,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Map;
 
 import static dev.groundwork.auth.AuthClient.signUp;
@@ -50,22 +47,12 @@ class MailOutageTest {
         String email = "smtp.down@example.com";
         String rows = "SELECT (SELECT count(*) FROM identity.users) || '/' || (SELECT count(*) FROM identity.one_time_tokens)"
                 + " || '/' || (SELECT count(*) FROM identity.event_outbox) || '/' || (SELECT count(*) FROM identity.users WHERE email = ?)";
-        String before = query(rows, email);
+        String before = Rows.one(dataSource, rows, email);
         signUp(email, AuthClient.PASSWORD).then().statusCode(500)
                 .header("x-sb-error-code", "unexpected_failure")
                 .body("code", equalTo("unexpected_failure")).body("message", equalTo("Error sending confirmation email"));
-        assertEquals(before, query(rows, email), "users / one-time tokens / outbox events / this user");
+        assertEquals(before, Rows.one(dataSource, rows, email), "users / one-time tokens / outbox events / this user");
         // Nothing half-made blocks the next try: the same answer, not "User already registered".
         signUp(email, AuthClient.PASSWORD).then().statusCode(500).body("message", equalTo("Error sending confirmation email"));
-    }
-
-    private String query(String sql, String parameter) throws Exception {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, parameter);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getString(1);
-            }
-        }
     }
 }
