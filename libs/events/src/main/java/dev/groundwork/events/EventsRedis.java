@@ -20,9 +20,11 @@ public final class EventsRedis {
                 .setConnectionString(connectionString)
                 // The replies are read as RESP2 arrays (XREADGROUP, XAUTOCLAIM, XINFO).
                 .setPreferredProtocolVersion(ProtocolVersion.RESP2)
-                // Its own pool metrics, apart from the service's default client (they would clash).
+                // Its own pool and client metrics, apart from the service's default client (they would clash). Quarkus
+                // reads a metrics name "<prefix>|<client>": so they are redis_* series with clientName="groundwork-events",
+                // as Quarkus names its own "redis|<default>", not groundwork_events_* beside the library's event metrics.
                 .setPoolName("groundwork-events")
-                .setMetricsName("groundwork-events")
+                .setMetricsName("redis|groundwork-events")
                 .setMaxPoolSize(maxConnections)
                 .setMaxPoolWaiting(4 * maxConnections));
     }
