@@ -34,11 +34,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * Entries another instance left pending (it crashed, or its handler failed) are taken over with XAUTOCLAIM after
  * {@code claimIdle}; an entry delivered {@code maxDeliveries} times whose handler still fails, or one that is not
  * a readable event, goes to {@code events:dead:<group>} with the reason and is acked, so the group moves on.
+ * Every process is a new consumer of the group (its name has a random part), so consumers of processes that are
+ * gone are removed from the group once they hold no pending entries and were idle for {@code forgetAfter}.
  */
 public final class StreamConsumer implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
     private static final int MAX_ERROR_LENGTH = 2000;
+    /**
+     * Removes a consumer only while it has no pending entry, in one step: XGROUP DELCONSUMER would drop the entries
+     * of a consumer that read some between our look and the removal, and no XAUTOCLAIM could find them again.
+     */
+    private static final String FORGET_IF_EMPTY = """
+            if #redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2]) > 0 then return -1 end
+            return redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])""";
 
     /** Which events of which stream a handler wants. */
     public record Subscription(String stream, Set<String> types, EventHandler handler) {
@@ -53,12 +62,23 @@ public final class StreamConsumer implements Runnable {
      * @param redisTimeout     how long a Redis command may take (on top of {@code block} for reads)
      * @param deadLetterMaxLen approximate MAXLEN of the dead-letter stream
      * @param processedRetention how long the record of an applied event is kept
+     * @param forgetAfter      how long a consumer of the group without pending entries may be idle before it is
+     *                         removed from the group (a live one of a quiet group may be: before Redis 7.2 a read
+     *                         that returns nothing is no activity; the next entry it reads adds it again)
      */
     public record Settings(int maxDeliveries, Duration claimIdle, Duration block, int batchSize, Duration maxBackoff,
-                           Duration redisTimeout, long deadLetterMaxLen, Duration processedRetention) {
+                           Duration redisTimeout, long deadLetterMaxLen, Duration processedRetention, Duration forgetAfter) {
+        public Settings {
+            // Shorter than a read, live consumers of a busy group would be removed and added again all the time.
+            if (forgetAfter.compareTo(block) <= 0) {
+                throw new IllegalArgumentException("forgetAfter (" + forgetAfter + ") must be longer than a blocking read ("
+                        + block + ")");
+            }
+        }
+
         public static Settings defaults() {
             return new Settings(5, Duration.ofSeconds(30), Duration.ofSeconds(2), 100, Duration.ofSeconds(30),
-                    Duration.ofSeconds(5), 10_000, Duration.ofDays(7));
+                    Duration.ofSeconds(5), 10_000, Duration.ofDays(7), Duration.ofHours(1));
         }
     }
 
@@ -83,6 +103,7 @@ public final class StreamConsumer implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Timer deliveryLatency;
     private final Counter failures;
+    private final Counter forgottenConsumers;
     private volatile boolean running = true;
     private RedisConnection connection;
     private Instant nextClaim = Instant.EPOCH;
@@ -113,6 +134,8 @@ public final class StreamConsumer implements Runnable {
         deadLettered("malformed");
         this.failures = Counter.builder("groundwork.events.consumer.failures").tag("group", group)
                 .description("Consumer rounds that failed (Redis or database unavailable)").register(meters);
+        this.forgottenConsumers = Counter.builder("groundwork.events.consumer.forgotten").tag("group", group)
+                .description("Consumers of gone processes removed from the group").register(meters);
     }
 
     public String group() {
@@ -137,6 +160,7 @@ public final class StreamConsumer implements Runnable {
                     }
                 }
                 if (Instant.now().isAfter(nextClaim)) {
+                    forgetGoneConsumers();
                     claimStale();
                     measure();
                     nextClaim = Instant.now().plus(settings.claimIdle().dividedBy(2));
@@ -193,6 +217,31 @@ public final class StreamConsumer implements Runnable {
             String stream = streamReply.get(0).toString();
             for (Response entry : streamReply.get(1)) {
                 process(stream, entry.get(0).toString(), RedisCalls.fields(entry.get(1)), 1);
+            }
+        }
+    }
+
+    /**
+     * Removes the group's consumers that are gone: idle longer than forgetAfter and without pending entries. One with
+     * pending entries stays until XAUTOCLAIM has taken them over (then it is empty and goes on a later round).
+     * Only this group's consumers, never this one.
+     */
+    private void forgetGoneConsumers() {
+        for (String stream : streams) {
+            List<String> forgotten = new ArrayList<>();
+            for (Response info : send(RedisCalls.cmd(Command.XINFO, "CONSUMERS", stream, group))) {
+                Map<String, Response> fields = RedisCalls.info(info);
+                String name = fields.get("name").toString();
+                if (!name.equals(consumerName) && fields.get("pending").toLong() == 0
+                        && fields.get("idle").toLong() > settings.forgetAfter().toMillis()
+                        && send(RedisCalls.cmd(Command.EVAL, FORGET_IF_EMPTY, 1, stream, group, name)).toLong() == 0) {
+                    forgotten.add(name);
+                }
+            }
+            if (!forgotten.isEmpty()) {
+                forgottenConsumers.increment(forgotten.size());
+                LOG.infof("Removed consumers %s of group %s on %s: idle for more than %s, nothing pending",
+                        forgotten, group, stream, settings.forgetAfter());
             }
         }
     }

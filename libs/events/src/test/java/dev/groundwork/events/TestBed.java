@@ -167,7 +167,7 @@ final class TestBed implements AutoCloseable {
 
     static StreamConsumer.Settings fastConsumer() {
         return new StreamConsumer.Settings(3, Duration.ofMillis(500), Duration.ofMillis(200), 100,
-                Duration.ofSeconds(1), Duration.ofSeconds(5), 10_000, Duration.ofDays(7));
+                Duration.ofSeconds(1), Duration.ofSeconds(5), 10_000, Duration.ofDays(7), Duration.ofHours(1));
     }
 
     static OutboxRelay.Settings fastRelay() {

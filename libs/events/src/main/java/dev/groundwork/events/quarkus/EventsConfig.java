@@ -81,5 +81,14 @@ public interface EventsConfig {
         /** How long the record of a processed event is kept (redeliveries come within minutes). */
         @WithDefault("7D")
         Duration processedRetention();
+
+        /**
+         * How long a consumer of the group may be idle, with no pending entries, before it is removed from the group.
+         * Each process is a new consumer, so this removes those of stopped or crashed processes. One with pending
+         * entries stays until another consumer has claimed them; a live one removed in a quiet hour is added again
+         * by the next entry it reads.
+         */
+        @WithDefault("1H")
+        Duration forgetAfter();
     }
 }

@@ -151,7 +151,7 @@ public class EventsRuntime {
         EventsConfig.Consumer consumerConfig = config.consumer();
         return new StreamConsumer.Settings(consumerConfig.maxDeliveries(), consumerConfig.claimIdle(), consumerConfig.block(),
                 consumerConfig.batchSize(), consumerConfig.maxBackoff(), config.redisTimeout(),
-                consumerConfig.deadLetterMaxLength(), consumerConfig.processedRetention());
+                consumerConfig.deadLetterMaxLength(), consumerConfig.processedRetention(), consumerConfig.forgetAfter());
     }
 
     /** The pod name (HOSTNAME in Kubernetes) plus a random part, so a restarted pod is a new consumer. */
