@@ -12,4 +12,9 @@ class HealthIT extends HealthTest {
     void productionLogsAreJson() throws Exception {
         ProductionLogs.assertJsonLines("gateway");
     }
+
+    @Test
+    void aNormalStartLogsNoWarning() throws Exception {
+        ProductionLogs.assertCleanStart("gateway");
+    }
 }
