@@ -4,7 +4,9 @@ import dev.groundwork.auth.config.AuthConfig;
 import dev.groundwork.auth.repository.User;
 import dev.groundwork.auth.error.AuthError;
 import io.quarkus.logging.Log;
-import io.quarkus.redis.datasource.RedisDataSource;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -46,8 +48,12 @@ public class SignInThrottle {
 
     @Inject
     AuthConfig config;
+    /**
+     * The plain client, not {@code RedisDataSource}: Quarkus 3.33.2 builds the default client a second time when a
+     * data source is injected, and that copy's pool metrics clash with the first's (a WARN at every start).
+     */
     @Inject
-    RedisDataSource redis;
+    Redis redis;
 
     /** Throws 429 when this IP has used up its failed attempts. */
     public void checkIp(String ip) {
@@ -90,8 +96,8 @@ public class SignInThrottle {
         double perMillisecond = t.ipPerMinute() / 60_000.0;
         Response reply;
         try {
-            reply = redis.execute("EVAL", BUCKET, "1", "auth:signin:ip:" + ip, String.valueOf(t.ipBurst()),
-                    String.valueOf(perMillisecond), String.valueOf(cost));
+            reply = redis.sendAndAwait(Request.cmd(Command.EVAL).arg(BUCKET).arg(1).arg("auth:signin:ip:" + ip)
+                    .arg(t.ipBurst()).arg(String.valueOf(perMillisecond)).arg(cost));
         } catch (RuntimeException e) {
             Log.warnf("Sign-in throttle per IP skipped, Redis unavailable: %s", e.getMessage());
             return;
