@@ -101,6 +101,20 @@ class BootstrapAdminTest {
                 id.toString()));
     }
 
+    /** Local runs: the password ./groundwork up prints signs in, also on a database an earlier checkout filled. */
+    @Test
+    void withResetPasswordAnExistingAdminGetsTheConfiguredPasswordOnce() throws Exception {
+        String email = "local.admin@example.com";
+        AuthClient.confirmedSession(mailbox, email);
+        UUID id = bootstrap.ensure(email, "Printed-by-up-3", true);
+        signIn(email, PASSWORD).then().statusCode(400);
+        signIn(email, "Printed-by-up-3").then().statusCode(200);
+        String modified = "SELECT count(*) FROM identity.audit_log WHERE action = 'user_modified' AND user_id = ?::uuid";
+        String once = Rows.one(dataSource, modified, id.toString());
+        bootstrap.ensure(email, "Printed-by-up-3", true);
+        assertEquals(once, Rows.one(dataSource, modified, id.toString()), "a matching password is left alone");
+    }
+
     @Test
     void anUnconfirmedUserWithTheAddressIsTakenOverWithTheConfiguredPassword() throws Exception {
         // Whoever signed up with the address never proved it: they must not get the role with their own password.

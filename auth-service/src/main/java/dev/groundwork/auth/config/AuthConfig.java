@@ -155,5 +155,13 @@ public interface AuthConfig {
 
         /** Its password ({@code AUTH_BOOTSTRAP_ADMIN_PASSWORD}, from a Secret): set when the user is created; never changes an existing admin's. */
         Optional<String> password();
+
+        /**
+         * Whether an existing admin's password is set back to the configured one at start ({@code
+         * AUTH_BOOTSTRAP_ADMIN_RESET_PASSWORD}): on in local runs, so that the password {@code ./groundwork up}
+         * prints always signs in (also on a database an earlier checkout filled); off in production.
+         */
+        @WithDefault("false")
+        boolean resetPassword();
     }
 }

@@ -55,6 +55,8 @@ public class BootstrapAdmin {
     PasswordPolicy policy;
     @Inject
     EntityManager entityManager;
+    @Inject
+    PasswordHasher hasher;
 
     /** After the default priority of start observers: libs/events opens the outbox that user.registered goes to then. */
     public void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent start) {
@@ -76,8 +78,13 @@ public class BootstrapAdmin {
     }
 
     /** Makes sure the user exists with the admin role; answers its id. */
-    @Transactional
     public UUID ensure(String email, String password) {
+        return ensure(email, password, config.bootstrapAdmin().resetPassword());
+    }
+
+    /** With {@code resetPassword}, an existing admin whose password differs gets the configured one (local runs). */
+    @Transactional
+    public UUID ensure(String email, String password, boolean resetPassword) {
         String address;
         try {
             address = AuthService.validEmail(email);
@@ -108,13 +115,16 @@ public class BootstrapAdmin {
         if (user.emailConfirmedAt == null) {
             changes.put("email_confirm", true);
             changes.put("password", password);
+        } else if (resetPassword && !hasher.verify(password, user.encryptedPassword)) {
+            changes.put("password", password);
         }
         if (changes.isEmpty()) {
             Log.debugf("The first admin user %s exists with the admin role", user.id);
         } else {
             admin.update(ACTOR, user.id.toString(), changes);
-            Log.infof("The first admin user %s (%s) exists; %s", user.id, EMAIL_SETTING, changes.containsKey("password")
+            Log.infof("The first admin user %s (%s) exists; %s", user.id, EMAIL_SETTING, changes.containsKey("email_confirm")
                     ? "its address was never confirmed: confirmed, with the configured password and the admin role"
+                    : changes.containsKey("password") ? "its password set back to the configured one (reset-password)"
                     : "given the admin role");
         }
         return user.id;
