@@ -83,6 +83,31 @@ class AuthErrorsTest {
                 .post("/auth/v1/token?grant_type=password").then().statusCode(400);
     }
 
+    /**
+     * Production's chain: client → load balancer → ingress controller (both in the test profile's trusted
+     * 10.99.0.0/16) → gateway (the loopback peer) → auth-service. Each client has its own bucket, so failures from
+     * one address never lock out another's correct sign-in.
+     */
+    @Test
+    void behindSeveralTrustedProxiesEachClientHasItsOwnBucket() throws Exception {
+        AuthClient.confirmedSession(mailbox, "behind.lb@example.com");
+        int status = 0;
+        for (int i = 0; i < 40 && status != 429; i++) {
+            status = authJs().header("X-Forwarded-For", "198.51.100.77, 10.99.0.4, 10.99.7.9")
+                    .body(Map.of("email", "lb-spray" + i + "@example.com", "password", "guess-1x"))
+                    .post("/auth/v1/token?grant_type=password").then().extract().statusCode();
+        }
+        assertEquals(429, status, "the guessing client's bucket runs dry");
+        authJs().header("X-Forwarded-For", "192.0.2.44, 10.99.0.4, 10.99.7.9")
+                .body(Map.of("email", "behind.lb@example.com", "password", PASSWORD))
+                .post("/auth/v1/token?grant_type=password").then().statusCode(200);
+        // the guessing client cannot leave its bucket by writing another address in front of its own
+        authJs().header("X-Forwarded-For", "192.0.2.44, 198.51.100.77, 10.99.0.4, 10.99.7.9")
+                .body(Map.of("email", "behind.lb@example.com", "password", PASSWORD))
+                .post("/auth/v1/token?grant_type=password").then().statusCode(429)
+                .body("code", equalTo("over_request_rate_limit"));
+    }
+
     @Test
     void weakPasswordsAreRefusedWithReasons() throws Exception {
         unchanged(() -> {

@@ -7,9 +7,12 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.List;
+
 /**
- * The client's IP for the per-IP throttle and the audit log: the peer, or, when the peer is a trusted proxy (the
- * gateway), the last address in {@code X-Forwarded-For}, the one that proxy saw.
+ * The client's IP for the per-IP throttle and the audit log: the first address from the right of the peer and its
+ * {@code X-Forwarded-For} that is not a trusted proxy (the gateway, the ingress, a load balancer), as
+ * {@link TrustedProxies#clientAddress} walks it.
  */
 @ApplicationScoped
 public class ClientAddress {
@@ -30,6 +33,7 @@ public class ClientAddress {
 
     public String of(HttpServerRequest request) {
         String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().host();
-        return trusted.clientAddress(peer, request.getHeader("X-Forwarded-For"));
+        List<String> forwardedFor = request.headers().getAll("X-Forwarded-For");
+        return trusted.clientAddress(peer, forwardedFor.isEmpty() ? null : String.join(",", forwardedFor));
     }
 }
