@@ -83,6 +83,10 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 Map.entry("gateway.routes.echo.upstream", url + "/inner"),
                 Map.entry("gateway.routes.echo.strip-prefix", "true"),
                 Map.entry("gateway.routes.echo.timeout", "1S"),
+                // A custom route to a service's root: what it strips must not open the service's /q.
+                Map.entry("gateway.routes.svc.prefix", "/svc"),
+                Map.entry("gateway.routes.svc.upstream", url),
+                Map.entry("gateway.routes.svc.strip-prefix", "true"),
                 Map.entry("gateway.routes.upload.prefix", "/upload"),
                 Map.entry("gateway.routes.upload.upstream", url),
                 Map.entry("gateway.routes.upload.max-body-size", "64M"),

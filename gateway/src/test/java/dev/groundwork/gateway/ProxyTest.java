@@ -63,6 +63,28 @@ class ProxyTest {
     }
 
     @Test
+    void noRouteReachesAServicesOwnQPathHoweverItIsSpelt() throws Exception {
+        // /svc strips its prefix to the service's root; /echo strips to /inner; the built-in routes strip nothing.
+        given().get("/svc/queue").then().statusCode(200).body("uri", equalTo("/queue"));
+        // Raw request lines: an HTTP client would resolve the dot segments itself (and reach the gateway's own /q).
+        assertTrue(raw("GET /svc/x/../quarkus HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200"));
+        for (String path : List.of("/svc/q/health", "/svc/q", "/svc/q/", "/svc/Q/metrics", "/svc/q;x=1/health",
+                "/svc/%71/health", "/svc/%51/openapi", "/svc/x/../q/health", "/svc/x/%2e%2e/q/health", "/svc/x/%2E%2E/%71/dev-ui",
+                "/svc/./q/health", "/svc//q/health", "/auth/v1/../q/health")) {
+            String answer = raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 404"), path + ": " + answer);
+        }
+        given().get("/svc/q/health").then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
+        // Encoded slashes and double encodings have no normal form at all.
+        for (String path : List.of("/svc/q%2Fhealth", "/svc/%2571/health", "/svc/x/..%2F..%2Fq/health", "/svc/%252e%252e/q/health")) {
+            String answer = raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 400"), path + ": " + answer);
+        }
+        // An encoded letter is the letter: it cannot make a path look like no route's.
+        given().urlEncodingEnabled(false).get("/%65cho/a").then().statusCode(200).body("uri", equalTo("/inner/a"));
+    }
+
+    @Test
     void forwardingHeadersAreSetAndAClientsOwnAreNotTrusted() {
         JsonPath echoed = given().header("X-Forwarded-For", "6.6.6.6").header("X-Forwarded-Proto", "https")
                 .header("Forwarded", "for=6.6.6.6").get("/echo/h").then().statusCode(200).extract().jsonPath();

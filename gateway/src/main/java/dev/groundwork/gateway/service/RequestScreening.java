@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * What every request passes before anything else happens to it: no WebSocket upgrade (vertx-http-proxy would
  * forward it without our interceptor), nothing two servers could read differently (request smuggling), a path
- * that normalises, a route for it, and a declared body within the route's limit. The body itself is not read here.
+ * that normalises, a route for it that does not lead to a service's own {@code /q/…} (health, metrics, OpenAPI, Dev UI:
+ * never public, whatever a route strips or adds), and a declared body within the route's limit. The body itself is not
+ * read here.
  */
 @ApplicationScoped
 public class RequestScreening {
@@ -36,7 +38,7 @@ public class RequestScreening {
                     "the path cannot be normalised (an encoded slash, a NUL, or .. above the root)"));
         }
         Optional<RouteTable.Route> route = routes.match(path.get());
-        if (route.isEmpty()) {
+        if (route.isEmpty() || servicesOwn(route.get().upstreamPath(path.get()))) {
             return new Screened(path.get(), null, new Refusal(404, "Not found", "no route for " + path.get()));
         }
         if (contentLength(request) > route.get().maxBodyBytes()) {
@@ -44,6 +46,17 @@ public class RequestScreening {
                     "at most " + route.get().maxBodyBytes() + " bytes on this route"));
         }
         return new Screened(path.get(), route.get(), null);
+    }
+
+    /**
+     * Whether a (normalised) path on a service is under its {@code /q}: Quarkus' non-application root. Matched without
+     * case and up to a {@code ;} parameter, so that no service's own path matching can differ from ours.
+     */
+    static boolean servicesOwn(String upstreamPath) {
+        int end = upstreamPath.indexOf('/', 1);
+        String first = end < 0 ? upstreamPath.substring(1) : upstreamPath.substring(1, end);
+        int parameter = first.indexOf(';');
+        return (parameter < 0 ? first : first.substring(0, parameter)).equalsIgnoreCase("q");
     }
 
     /** The declared length, -1 when there is none (a chunked body), {@code Long.MAX_VALUE} when it is not a number. */
