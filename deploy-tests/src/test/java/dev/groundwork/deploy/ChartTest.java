@@ -184,6 +184,22 @@ class ChartTest {
     }
 
     @Test
+    void productionValuesTellTheGatewayAndAuthServiceWhichProxiesToBelieve() {
+        List<HasMetadata> fleet = RenderedObjects.parse(render(UMBRELLA, "production-values.yaml"));
+        java.util.Map<String, String> gateway = values(deployments(fleet), "groundwork-gateway");
+        java.util.Map<String, String> auth = values(deployments(fleet), "groundwork-auth-service");
+        assertEquals("10.244.0.0/16,203.0.113.0/28", gateway.get("GATEWAY_TRUSTED_PROXIES"));
+        assertEquals("10.244.0.0/16,203.0.113.0/28", auth.get("AUTH_TRUSTED_PROXIES"));
+        // auth-service walks X-Forwarded-For past the gateway and every hop the gateway believed, so it trusts them all
+        List<String> authTrusts = List.of(auth.get("AUTH_TRUSTED_PROXIES").split(","));
+        for (String hop : gateway.get("GATEWAY_TRUSTED_PROXIES").split(",")) {
+            assertTrue(authTrusts.contains(hop), "auth-service trusts " + hop + " too");
+        }
+        Exception name = assertThrows(Exception.class, () -> render("auth-service", "bad-values/trusted-proxy-name.yaml"));
+        assertTrue(name.getMessage().contains("trustedProxies"), name.getMessage());
+    }
+
+    @Test
     void aGatewayRouteIdWithADashOrAnUnknownFieldIsRefusedByTheSchema() {
         // An env var could not say where a new id with a dash ends; a misspelled field would be silently ignored.
         assertThrows(Exception.class, () -> render("gateway", "bad-values/route-id-with-dash.yaml"));
@@ -243,6 +259,14 @@ class ChartTest {
 
     static List<Deployment> deployments(List<HasMetadata> objects) {
         return objects.stream().filter(o -> o instanceof Deployment).map(o -> (Deployment) o).toList();
+    }
+
+    /** The literal env values of the Deployment with this name. */
+    static java.util.Map<String, String> values(List<Deployment> deployments, String name) {
+        Deployment deployment = deployments.stream().filter(d -> d.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        env(deployment).stream().filter(e -> e.getValue() != null).forEach(e -> values.put(e.getName(), e.getValue()));
+        return values;
     }
 
     static List<EnvVar> env(Deployment deployment) {
