@@ -125,6 +125,22 @@ class TokenValidationTest {
         return keys;
     }
 
+    /**
+     * Sign-out ends the session: its access token, still validly signed and remembered by the edge's token cache,
+     * is refused within libs/sessions' check interval. Before, it passed the edge until it expired.
+     */
+    @Test
+    void theTokenOfASignedOutSessionIsRefusedAtTheEdge() {
+        signUp("signed.out@example.com");
+        String token = signIn("signed.out@example.com");
+        given().auth().oauth2(token).get("/guarded/auth/v1/health").then().statusCode(200);
+        given().baseUri(AuthServiceForTokens.auth.url().toString()).auth().oauth2(token).post("/auth/v1/logout?scope=global")
+                .then().statusCode(204);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() ->
+                given().auth().oauth2(token).get("/guarded/auth/v1/health").then().statusCode(401)
+                        .contentType("application/problem+json").header("WWW-Authenticate", org.hamcrest.Matchers.containsString("invalid_token")));
+    }
+
     private static String signUp(String email) {
         return given().baseUri(AuthServiceForTokens.auth.url().toString()).contentType("application/json")
                 .body(Map.of("email", email, "password", "correct-horse-9")).post("/auth/v1/signup")

@@ -1,5 +1,6 @@
 package dev.groundwork.gateway.service;
 
+import dev.groundwork.sessions.RevokedSessions;
 import io.quarkus.logging.Log;
 import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.identity.IdentityProviderManager;
@@ -35,6 +36,8 @@ public class EdgeAuth {
     IdentityProviderManager identities;
     @Inject
     VerifiedTokens tokens;
+    @Inject
+    RevokedSessions endedSessions;
 
     /** Completes on the request's event loop; the caller has paused the request body meanwhile. */
     public Future<Decision> check(RoutingContext context, RouteAccess access) {
@@ -44,11 +47,11 @@ public class EdgeAuth {
         String token = bearerToken(context.request().getHeader("Authorization"));
         // A token verified before skips the signature check (VerifiedTokens says why that is safe).
         VerifiedTokens.Caller known = token == null ? null : tokens.get(token);
+        Context eventLoop = Vertx.currentContext();
         if (known != null) {
-            return Future.succeededFuture(authorize(known, access));
+            return unlessEnded(authorize(known, access), eventLoop);
         }
         Promise<Decision> decided = Promise.promise();
-        Context eventLoop = Vertx.currentContext();
         // Quarkus would answer a failed authentication itself (401 without a body, 500 when the keys are out of
         // reach); the gateway answers problem+json, and 503 when auth-service cannot be reached.
         context.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER,
@@ -58,7 +61,19 @@ public class EdgeAuth {
                 identity -> eventLoop.runOnContext(v -> decided.tryComplete(identity == null || identity.isAnonymous() || token == null
                         ? authorize(null, access) : authorize(tokens.remember(token, identity), access))),
                 failure -> eventLoop.runOnContext(v -> decided.tryComplete(failed(failure))));
-        return decided.future();
+        return decided.future().compose(decision -> unlessEnded(decision, eventLoop));
+    }
+
+    /** A caller whose session auth-service has ended is refused as an invalid token (libs/sessions says within what bound). */
+    private Future<Decision> unlessEnded(Decision decision, Context eventLoop) {
+        if (decision.caller() == null || decision.caller().sessionId() == null) {
+            return Future.succeededFuture(decision);
+        }
+        Promise<Decision> checked = Promise.promise();
+        endedSessions.hasEnded(decision.caller().sessionId()).subscribe().with(ended -> eventLoop.runOnContext(v ->
+                checked.complete(ended ? refused(401, "Unauthorized", "the session of this token has ended", REALM
+                        + ", error=\"invalid_token\"") : decision)));
+        return checked.future();
     }
 
     private static Decision authorize(VerifiedTokens.Caller caller, RouteAccess access) {

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.groundwork.gateway.config.GatewayConfig;
+import dev.groundwork.sessions.EndedSessionAugmentor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -19,14 +20,14 @@ import java.util.concurrent.TimeUnit;
  * Bearer tokens quarkus-oidc has verified, remembered until they expire (at most {@code gateway.token-cache.max-age}):
  * an ES256 verification costs about 1 ms of CPU, and a client sends the same token for its whole lifetime. Keyed
  * by the exact token, so a token that differs in one bit is verified afresh; failures are never remembered.
- * The edge check is local anyway (a revoked session's token stays valid at the edge until it expires; the
- * services check again), so remembering changes nothing but the cost.
+ * Whether the token's session has ended is asked afresh (libs/sessions, at most every check interval) on every
+ * request, cached or not: remembering changes nothing but the cost of the signature.
  */
 @ApplicationScoped
 public class VerifiedTokens {
 
-    /** What a route rule needs of a verified token. */
-    public record Caller(String subject, Set<String> roles) {
+    /** What a route rule needs of a verified token; {@code sessionId} is null for service accounts. */
+    public record Caller(String subject, Set<String> roles, String sessionId) {
     }
 
     private record Entry(Caller caller, long lifetimeNanos) {
@@ -75,7 +76,10 @@ public class VerifiedTokens {
 
     /** The caller of a token quarkus-oidc has just verified, remembered until the token's {@code exp}. */
     public Caller remember(String token, SecurityIdentity identity) {
-        Caller caller = new Caller(identity.getPrincipal().getName(), Set.copyOf(identity.getRoles()));
+        Object session = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getClaim(EndedSessionAugmentor.SESSION_CLAIM) : null;
+        // quarkus-oidc hands string claims over as JSON values: "…" with the quotes.
+        Caller caller = new Caller(identity.getPrincipal().getName(), Set.copyOf(identity.getRoles()),
+                session == null ? null : session.toString().replace("\"", ""));
         if (identity.getPrincipal() instanceof JsonWebToken jwt && maxAgeNanos > 0) {
             long untilExpiry = TimeUnit.SECONDS.toNanos(jwt.getExpirationTime()) - TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
             long lifetime = Math.min(maxAgeNanos, untilExpiry);

@@ -93,14 +93,19 @@ public class StripeStub implements QuarkusTestResourceLifecycleManager {
     }
 
     public static String userToken(UUID userId, String email) {
-        return token(userId.toString(), email, List.of());
+        return token(userId.toString(), email, List.of(), null);
+    }
+
+    /** A user token of a session, as auth-service issues them ({@code session_id}). */
+    public static String userToken(UUID userId, String email, UUID sessionId) {
+        return token(userId.toString(), email, List.of(), sessionId.toString());
     }
 
     public static String adminToken() {
-        return token(UUID.randomUUID().toString(), "ops@example.com", List.of("admin"));
+        return token(UUID.randomUUID().toString(), "ops@example.com", List.of("admin"), null);
     }
 
-    private static String token(String subject, String email, List<String> roles) {
+    private static String token(String subject, String email, List<String> roles, String sessionId) {
         try {
             JwtClaims claims = new JwtClaims();
             claims.setIssuer(server.baseUrl() + "/auth/v1");
@@ -111,6 +116,9 @@ public class StripeStub implements QuarkusTestResourceLifecycleManager {
             claims.setClaim("email", email);
             claims.setClaim("role", "authenticated");
             claims.setClaim("app_metadata", Map.of("provider", "email", "roles", roles));
+            if (sessionId != null) {
+                claims.setClaim("session_id", sessionId);
+            }
             JsonWebSignature jws = new JsonWebSignature();
             jws.setPayload(claims.toJson());
             jws.setKey(key.getPrivateKey());
