@@ -82,9 +82,15 @@ public final class StreamConsumer implements Runnable {
         }
     }
 
-    /** A dead-lettered entry as the admin endpoint shows it. */
+    /** A dead-lettered entry: the stored event and the error of its last delivery. */
     public record DeadLetter(String id, String stream, String entryId, String type, String error, long deliveries,
                              String failedAt, String event) {
+
+        /** As the admin endpoint shows it: e-mail addresses and phone numbers masked ({@link PersonalData}). */
+        public DeadLetter redacted() {
+            return new DeadLetter(id, stream, entryId, type, PersonalData.maskText(error), deliveries, failedAt,
+                    PersonalData.maskEvent(event));
+        }
     }
 
     /** The result of replaying a dead letter: whether the effect was applied now or had been before. */

@@ -1,9 +1,11 @@
 package dev.groundwork.events.quarkus;
 
 import dev.groundwork.events.MalformedEventException;
+import dev.groundwork.events.PersonalData;
 import dev.groundwork.events.StreamConsumer;
 import dev.groundwork.http.Problem;
 import io.quarkus.logging.Log;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -21,10 +23,14 @@ import java.util.NoSuchElementException;
 import java.util.regex.Pattern;
 
 /**
- * Operators' view of this service's dead letters: list them, replay one through its handler. Not routed by the
- * gateway; reach it inside the cluster (kubectl port-forward). See docs/runbooks.md.
+ * Operators' view of this service's dead letters: list them (personal data masked), replay one through its handler
+ * (with the stored event, unmasked). Only for the role {@code admin} ({@code app_metadata.roles} of a token of
+ * auth-service's): each service maps its bearer tokens to roles (quarkus-oidc, auth-service its own mechanism), and
+ * a service that has none refuses everyone. Not routed by the gateway; reach it inside the cluster (kubectl
+ * port-forward). See docs/runbooks.md.
  */
 @Path("/admin/events/dead-letters")
+@RolesAllowed("admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {
 
@@ -43,7 +49,8 @@ public class DeadLetterResource {
         }
         return runtime.consumer()
                 .map(consumer -> Response.ok(new DeadLetters(consumer.group(), consumer.deadLetterStream(),
-                        consumer.deadLetterCount(), consumer.deadLetters(limit))).build())
+                        consumer.deadLetterCount(), consumer.deadLetters(limit).stream()
+                        .map(StreamConsumer.DeadLetter::redacted).toList())).build())
                 .orElseGet(DeadLetterResource::noConsumer);
     }
 
@@ -65,8 +72,9 @@ public class DeadLetterResource {
         } catch (MalformedEventException e) {
             return problem(422, "Not an event", "this entry cannot be replayed: " + e.getMessage());
         } catch (Exception e) {
-            Log.warnf("Replay of dead letter %s failed: %s", id, e.toString());
-            return problem(409, "Replay failed", "the handler failed again, the dead letter stays: " + e);
+            String error = PersonalData.maskText(e.toString());
+            Log.warnf("Replay of dead letter %s failed: %s", id, error);
+            return problem(409, "Replay failed", "the handler failed again, the dead letter stays: " + error);
         }
     }
 

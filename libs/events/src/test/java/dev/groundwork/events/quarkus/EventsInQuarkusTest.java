@@ -1,14 +1,19 @@
 package dev.groundwork.events.quarkus;
 
+import dev.groundwork.infra.RedisUrl;
 import dev.groundwork.testsupport.RealInfrastructure;
+import dev.groundwork.testsupport.RedisConnection;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import jakarta.transaction.TransactionalException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -20,6 +25,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,6 +42,8 @@ class EventsInQuarkusTest {
     DepositTotals totals;
     @Inject
     AgroalDataSource dataSource;
+    @ConfigProperty(name = "quarkus.redis.hosts")
+    String redisUrl;
 
     @Test
     void anEventPublishedInARequestTransactionReachesThePanacheConsumerWithTheRequestId() throws Exception {
@@ -61,32 +69,54 @@ class EventsInQuarkusTest {
     @Test
     void publishingOutsideATransactionIsRefused() {
         assertThrows(TransactionalException.class, () -> events.publish(LedgerResource.DEPOSIT_MADE, "carol",
-                new LedgerResource.DepositMade("carol", 1)));
+                new LedgerResource.DepositMade("carol", 1, null)));
     }
 
     @Test
+    @TestSecurity(user = "ops", roles = "admin")
     void aFailingEventIsDeadLetteredListedAndReplayedThroughTheAdminEndpoint() throws Exception {
         totals.rejectNegative(true);
-        given().queryParam("amount", -3).post("/ledger/dave/deposits").then().statusCode(200);
+        given().queryParam("amount", -3).queryParam("email", "dave.doe@example.com")
+                .post("/ledger/dave/deposits").then().statusCode(200);
         ValidatableResponse listed = awaitDeadLetters(1);
         listed.body("group", equalTo("ledger-service"))
                 .body("stream", equalTo("events:dead:ledger-service"))
                 .body("items[0].type", equalTo(LedgerResource.DEPOSIT_MADE))
                 .body("items[0].deliveries", equalTo(2))
-                .body("items[0].error", containsString("negative deposit -3 on dave"));
+                .body("items[0].error", containsString("negative deposit -3 on dave of d***@example.com"))
+                .body("items[0].error", not(containsString("dave.doe")))
+                .body("items[0].event", containsString("\"ownerEmail\":\"d***@example.com\""))
+                .body("items[0].event", containsString("\"account\":\"dave\""))
+                .body("items[0].event", not(containsString("dave.doe")));
         String id = listed.extract().path("items[0].id");
+        assertTrue(deadLetterStream().contains("dave.doe@example.com"), "the stored dead letter keeps the whole event");
 
         given().post("/admin/events/dead-letters/" + id + "/replay").then().statusCode(409)
-                .contentType("application/problem+json").body("detail", containsString("negative deposit"));
+                .contentType("application/problem+json").body("detail", containsString("negative deposit"))
+                .body("detail", not(containsString("dave.doe")));
         totals.rejectNegative(false);
         given().post("/admin/events/dead-letters/" + id + "/replay").then().statusCode(200)
                 .body("outcome", equalTo("applied"));
         assertEquals("-3", query("SELECT total FROM ledger.deposit_total WHERE account_id = 'dave'"));
+        assertEquals("dave.doe@example.com", totals.lastOwnerEmail(), "the replay ran the stored event, unmasked");
         given().get("/admin/events/dead-letters").then().statusCode(200).body("items", hasSize(0));
         given().post("/admin/events/dead-letters/" + id + "/replay").then().statusCode(404)
                 .contentType("application/problem+json");
         given().post("/admin/events/dead-letters/not-an-id/replay").then().statusCode(400);
         given().queryParam("limit", 0).get("/admin/events/dead-letters").then().statusCode(400);
+    }
+
+    @Test
+    void deadLettersNeedALogin() {
+        given().get("/admin/events/dead-letters").then().statusCode(401);
+        given().post("/admin/events/dead-letters/1700000000000-0/replay").then().statusCode(401);
+    }
+
+    @Test
+    @TestSecurity(user = "someone", roles = "user")
+    void deadLettersAreForAdminsOnly() {
+        given().get("/admin/events/dead-letters").then().statusCode(403);
+        given().post("/admin/events/dead-letters/1700000000000-0/replay").then().statusCode(403);
     }
 
     @Test
@@ -108,6 +138,13 @@ class EventsInQuarkusTest {
         return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                 .until(() -> given().get("/admin/events/dead-letters").then().statusCode(200),
                         response -> response.extract().<Integer>path("total") >= count);
+    }
+
+    /** Every field of every entry on the dead-letter stream, read behind the endpoint's back. */
+    private String deadLetterStream() throws IOException {
+        try (RedisConnection redis = RedisConnection.open(RedisUrl.parse(redisUrl))) {
+            return redis.call("XRANGE", "events:dead:ledger-service", "-", "+");
+        }
     }
 
     private void awaitValue(Callable<String> value, String expected) {

@@ -13,7 +13,8 @@ public class LedgerResource {
 
     static final String DEPOSIT_MADE = "dev.groundwork.ledger.deposit.made.v1";
 
-    public record DepositMade(String account, long amount) {
+    /** {@code ownerEmail}: personal data, as identity events carry, to test that the dead-letter listing masks it. */
+    public record DepositMade(String account, long amount, String ownerEmail) {
     }
 
     @Inject
@@ -22,7 +23,7 @@ public class LedgerResource {
     @POST
     @Transactional
     public String deposit(@PathParam("account") String accountId, @QueryParam("amount") long amount,
-                          @QueryParam("failAfterPublish") boolean failAfterPublish) {
+                          @QueryParam("failAfterPublish") boolean failAfterPublish, @QueryParam("email") String email) {
         Account account = Account.findById(accountId);
         if (account == null) {
             account = new Account();
@@ -30,7 +31,7 @@ public class LedgerResource {
             account.persist();
         }
         account.balance += amount;
-        String eventId = events.publish(DEPOSIT_MADE, accountId, new DepositMade(accountId, amount));
+        String eventId = events.publish(DEPOSIT_MADE, accountId, new DepositMade(accountId, amount, email));
         if (failAfterPublish) {
             throw new IllegalStateException("the deposit fails after its event was written");
         }
