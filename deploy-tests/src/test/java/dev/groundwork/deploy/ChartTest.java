@@ -145,6 +145,10 @@ class ChartTest {
         assertEquals("60S", env.get("GATEWAY_ROUTES_REPORTS_TIMEOUT"));
         assertEquals("1M", env.get("GATEWAY_ROUTES_REPORTS_MAX_BODY_SIZE"));
         assertEquals("burst,reports", env.get("GATEWAY_ROUTES_REPORTS_RATE_LIMITS"));
+        assertEquals("30S", env.get("GATEWAY_ROUTES_REPORTS_BODY_IDLE_TIMEOUT"));
+        assertEquals("1K", env.get("GATEWAY_ROUTES_REPORTS_MIN_BODY_RATE"));
+        assertEquals("200", env.get("GATEWAY_ROUTES_REPORTS_MAX_IN_FLIGHT"));
+        assertEquals("64", env.get("GATEWAY_ROUTES_STRIPE_WEBHOOK_MAX_IN_FLIGHT"));
         assertEquals("false", env.get("GATEWAY_ROUTES_MONITORING_DASHBOARD_ENABLED"));
         assertEquals("30", env.get("GATEWAY_RATE_LIMITS_REPORTS_LIMIT"));
         assertEquals("60S", env.get("GATEWAY_RATE_LIMITS_REPORTS_WINDOW"));
@@ -204,6 +208,7 @@ class ChartTest {
         // An env var could not say where a new id with a dash ends; a misspelled field would be silently ignored.
         assertThrows(Exception.class, () -> render("gateway", "bad-values/route-id-with-dash.yaml"));
         assertThrows(Exception.class, () -> render("gateway", "bad-values/route-misspelled-field.yaml"));
+        assertThrows(Exception.class, () -> render("gateway", "bad-values/route-max-in-flight-zero.yaml"));
     }
 
     // ---- a broken chart must fail the checks ----------------------------------------------------------

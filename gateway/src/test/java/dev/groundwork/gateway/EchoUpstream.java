@@ -21,6 +21,9 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
     /** Requests that reached {@code /slow}: a timeout must not be retried. */
     static final java.util.concurrent.atomic.AtomicInteger SLOW_REQUESTS = new java.util.concurrent.atomic.AtomicInteger();
     /** Attempts per {@code /unsteady/<key>}: the first two are answered 503. */
+    /** Requests on the webhook and {@code /narrow} routes the service has open now, and the most it had at once. */
+    static final java.util.concurrent.atomic.AtomicInteger OPEN_LIMITED = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.atomic.AtomicInteger MOST_OPEN_LIMITED = new java.util.concurrent.atomic.AtomicInteger();
     private static final Map<String, Integer> UNSTEADY_ATTEMPTS = new java.util.concurrent.ConcurrentHashMap<>();
     private Vertx vertx;
 
@@ -50,6 +53,9 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 request.response().setStatusCode(attempt <= 2 ? 503 : 200).end("attempt " + attempt);
                 return;
             }
+            Runnable closed = request.path().startsWith("/narrow") || request.path().startsWith("/payments/v1/webhooks/stripe")
+                    ? open() : () -> { };
+            request.response().closeHandler(v -> closed.run());
             MessageDigest sha256 = sha256();
             long[] length = {0};
             request.handler(chunk -> {
@@ -57,6 +63,7 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 sha256.update(chunk.getBytes());
             });
             request.endHandler(done -> {
+                closed.run();
                 JsonObject headers = new JsonObject();
                 request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
                 if (request.path().endsWith("/cors")) {
@@ -87,6 +94,13 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 Map.entry("gateway.routes.svc.prefix", "/svc"),
                 Map.entry("gateway.routes.svc.upstream", url),
                 Map.entry("gateway.routes.svc.strip-prefix", "true"),
+                // Slow clients (SlowClientsTest): a body that stalls, one that must keep a pace, a route with 2 places.
+                Map.entry("gateway.routes.stalled.prefix", "/stalled"), Map.entry("gateway.routes.stalled.upstream", url),
+                Map.entry("gateway.routes.stalled.body-idle-timeout", "1S"), Map.entry("gateway.routes.stalled.min-body-rate", "0"),
+                Map.entry("gateway.routes.paced.prefix", "/paced"), Map.entry("gateway.routes.paced.upstream", url),
+                Map.entry("gateway.routes.paced.body-idle-timeout", "1S"), Map.entry("gateway.routes.paced.min-body-rate", "1K"),
+                Map.entry("gateway.routes.narrow.prefix", "/narrow"), Map.entry("gateway.routes.narrow.upstream", url),
+                Map.entry("gateway.routes.narrow.max-in-flight", "2"),
                 Map.entry("gateway.routes.upload.prefix", "/upload"),
                 Map.entry("gateway.routes.upload.upstream", url),
                 Map.entry("gateway.routes.upload.max-body-size", "64M"),
@@ -105,6 +119,17 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 Map.entry("gateway.routes.limited.rate-limits", "roomy,tiny"),
                 // No auth-service: protected routes cannot check tokens.
                 Map.entry("gateway.upstreams.auth", "http://127.0.0.1:9"));
+    }
+
+    /** One more request open on a limited route; the action that counts it closed, once. */
+    private static Runnable open() {
+        MOST_OPEN_LIMITED.accumulateAndGet(OPEN_LIMITED.incrementAndGet(), Math::max);
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (once.compareAndSet(false, true)) {
+                OPEN_LIMITED.decrementAndGet();
+            }
+        };
     }
 
     static MessageDigest sha256() {

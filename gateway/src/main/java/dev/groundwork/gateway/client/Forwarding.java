@@ -5,6 +5,8 @@ import dev.groundwork.gateway.service.RequestScreening;
 import dev.groundwork.gateway.service.RouteTable;
 import dev.groundwork.http.Problem;
 import dev.groundwork.infra.TrustedProxies;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.channel.ConnectTimeoutException;
 import io.quarkus.logging.Log;
@@ -28,6 +30,7 @@ import io.vertx.httpproxy.ProxyResponse;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -44,8 +47,9 @@ import java.util.concurrent.TimeoutException;
  * none; a client's own are kept only from a trusted proxy); the request id and the trace context;</li>
  * <li>retries with a doubling backoff for idempotent requests without a body, on a failed connection or a
  * 502/503/504 answer, and never on a timeout;</li>
- * <li>the body counted against the route's limit as it streams; the route's timeout counted from the end of the
- * body;</li>
+ * <li>the body counted against the route's limit as it streams, and watched for its pace (a body that stalls or
+ * trickles is answered 408 and its request to the service reset, so that slow clients cannot hold the service's
+ * requests open); the route's timeout counted from the end of the body;</li>
  * <li>a failed service as problem+json 504 on a timeout and 502 otherwise (the proxy answers 502 for everything),
  * counted against the service's circuit breaker; a client that went away is not the service's failure.</li>
  * </ul>
@@ -72,10 +76,12 @@ public final class Forwarding implements ProxyInterceptor {
     private final CircuitBreaker breaker;
     private final Retries retries;
     private final Timer upstreamLatency;
+    private final StreamedBody.Pace pace;
+    private final StreamedBody.SlowListener slowBodies;
     private final RequestOptions origin;
 
     public Forwarding(Vertx vertx, HttpClient http, RouteTable.Route route, TrustedProxies trusted, CircuitBreaker breaker,
-                      Retries retries, Timer upstreamLatency) {
+                      Retries retries, Timer upstreamLatency, Duration bodyRateGrace, Duration bodyRateWindow, MeterRegistry meters) {
         this.vertx = vertx;
         this.http = http;
         this.route = route;
@@ -83,6 +89,11 @@ public final class Forwarding implements ProxyInterceptor {
         this.breaker = breaker;
         this.retries = retries;
         this.upstreamLatency = upstreamLatency;
+        this.pace = new StreamedBody.Pace(route.bodyIdleTimeout().toMillis(), route.minBodyRate(), bodyRateGrace.toMillis(),
+                bodyRateWindow.toMillis());
+        this.slowBodies = reason -> Counter.builder("gateway.slow.requests").tag("route", route.id()).tag("reason", reason)
+                .description("Requests cut off because the client sent too slowly (headers, body-idle, body-rate)")
+                .register(meters).increment();
         int port = route.upstream().getPort();
         boolean tls = "https".equals(route.upstream().getScheme());
         this.origin = new RequestOptions().setHost(route.upstream().getHost()).setPort(port > 0 ? port : tls ? 443 : 80).setSsl(tls);
@@ -125,7 +136,7 @@ public final class Forwarding implements ProxyInterceptor {
             request.setBody(null);
             incoming.resume();
         } else {
-            StreamedBody body = new StreamedBody(incoming, route.maxBodyBytes(), () -> {
+            StreamedBody body = new StreamedBody(incoming, route.maxBodyBytes(), vertx, pace, slowBodies, () -> {
                 HttpClientRequest upstream = context.get(UPSTREAM_REQUEST, HttpClientRequest.class);
                 if (upstream != null) {
                     upstream.idleTimeout(route.timeout().toMillis());
@@ -171,7 +182,9 @@ public final class Forwarding implements ProxyInterceptor {
     @Override
     public Future<Void> handleProxyResponse(ProxyContext context) {
         ProxyResponse response = context.response();
-        if (!Boolean.TRUE.equals(context.get(CLIENT_GONE, Boolean.class))) {
+        StreamedBody body = context.get(BODY, StreamedBody.class);
+        boolean clientsFault = body != null && (body.tooLarge() || body.tooSlow() != null);
+        if (!clientsFault && !Boolean.TRUE.equals(context.get(CLIENT_GONE, Boolean.class))) {
             if (response.getStatusCode() >= 500) {
                 breaker.failed();
             } else {
@@ -185,9 +198,9 @@ public final class Forwarding implements ProxyInterceptor {
                 .forEach(headers::remove);
         HttpServerRequest incoming = context.request().proxiedRequest();
         response.putHeader(REQUEST_ID, requestId(incoming));
-        StreamedBody body = context.get(BODY, StreamedBody.class);
-        if (body != null && body.tooLarge()) {
+        if (clientsFault) {
             // The rest of the body is still on its way: this connection cannot carry another request.
+            response.putHeader("Connection", "close");
             return context.sendResponse().onComplete(sent -> incoming.connection().close());
         }
         return context.sendResponse();
@@ -254,6 +267,10 @@ public final class Forwarding implements ProxyInterceptor {
             status = 413;
             title = "Payload too large";
             detail = "at most " + route.maxBodyBytes() + " bytes on this route";
+        } else if (body != null && body.tooSlow() != null) {
+            status = 408;
+            title = "Request timeout";
+            detail = body.tooSlow();
         } else if (timeout(failure)) {
             status = 504;
             title = "Gateway timeout";

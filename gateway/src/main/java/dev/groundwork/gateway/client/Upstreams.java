@@ -56,7 +56,8 @@ public class Upstreams {
             CircuitBreaker breaker = breakers.computeIfAbsent(route.upstream().toString(), this::breaker);
             Timer upstreamLatency = Timer.builder("gateway.upstream.duration").tag("route", route.id()).publishPercentileHistogram()
                     .description("From sending the request to the service's response headers").register(meters);
-            Forwarding forwarding = new Forwarding(vertx, client, route, trusted, breaker, retries, upstreamLatency);
+            Forwarding forwarding = new Forwarding(vertx, client, route, trusted, breaker, retries, upstreamLatency,
+                    config.bodyRate().grace(), config.bodyRate().window(), meters);
             // WebSocket upgrades would bypass the interceptor (no path rewrite, no headers): RequestScreening refuses them.
             HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client);
             proxy.origin(forwarding::origin);

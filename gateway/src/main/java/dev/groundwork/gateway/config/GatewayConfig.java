@@ -59,6 +59,26 @@ public interface GatewayConfig {
     @WithDefault("2S")
     Duration connectTimeout();
 
+    /**
+     * How long a client may take to send a request's headers, counted from its connection or from the first byte of
+     * a later request on it; then the connection is closed (with a 408 where one can still be written).
+     */
+    @WithDefault("10S")
+    Duration headerTimeout();
+
+    /** How the slowest request body accepted is measured (each route sets its {@code min-body-rate}). */
+    BodyRate bodyRate();
+
+    interface BodyRate {
+        /** How long a body may stream before its rate is checked at all (TCP's slow start, a mobile network waking up). */
+        @WithDefault("10S")
+        Duration grace();
+
+        /** The span over which a body's rate is averaged. */
+        @WithDefault("10S")
+        Duration window();
+    }
+
     interface TokenCache {
         /** How many tokens are remembered at most (a few hundred bytes each). */
         @WithDefault("10000")
@@ -119,6 +139,20 @@ public interface GatewayConfig {
 
         /** Rate-limit policies applied together, per user (token {@code sub}) or else per client IP. */
         java.util.Optional<List<String>> rateLimits();
+
+        /** How long a request body may send nothing before the request is answered 408 and its forwarding reset. */
+        @WithDefault("20S")
+        Duration bodyIdleTimeout();
+
+        /**
+         * The slowest request body accepted, in bytes per second averaged over {@code gateway.body-rate.window} once
+         * {@code gateway.body-rate.grace} has passed; slower is answered 408 and its forwarding reset. 0 turns it off.
+         */
+        @WithDefault("500")
+        MemorySize minBodyRate();
+
+        /** Requests in flight on the route at most, per gateway replica; more are answered 503 with Retry-After. Unset: no limit. */
+        java.util.OptionalInt maxInFlight();
     }
 
     interface RateLimit {

@@ -3,6 +3,7 @@ package dev.groundwork.gateway.rest;
 import dev.groundwork.gateway.client.Forwarding;
 import dev.groundwork.gateway.client.Upstreams;
 import dev.groundwork.gateway.config.GatewayConfig;
+import dev.groundwork.gateway.service.ConcurrencyLimits;
 import dev.groundwork.gateway.service.EdgeAuth;
 import dev.groundwork.gateway.service.RateLimiter;
 import dev.groundwork.gateway.service.Refusal;
@@ -14,6 +15,7 @@ import io.quarkus.logging.Log;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +28,8 @@ import java.util.Optional;
 /**
  * Every request that is not the gateway's own ({@code /q/…}) goes through here, in this order: screened
  * ({@link RequestScreening}: smuggling, path, route, size), checked at the edge ({@link EdgeAuth}: the route's
- * access), rate-limited ({@link RateLimiter}), then streamed to the route's service ({@link Upstreams}). What
+ * access), rate-limited ({@link RateLimiter}), given one of the route's places in flight ({@link ConcurrencyLimits}),
+ * then streamed to the route's service ({@link Upstreams}). What
  * stops a request on the way is answered here as problem+json. The request body is never read here.
  */
 @ApplicationScoped
@@ -45,6 +48,8 @@ public class GatewayRouter {
     EdgeAuth edgeAuth;
     @Inject
     RateLimiter rateLimiter;
+    @Inject
+    ConcurrencyLimits concurrency;
     @Inject
     Upstreams upstreams;
     @Inject
@@ -124,6 +129,12 @@ public class GatewayRouter {
     }
 
     private void forward(RoutingContext context, RouteTable.Route route) {
+        Optional<Refusal> full = concurrency.enter(route);
+        if (full.isPresent()) {
+            problem(context, full.get());
+            return;
+        }
+        context.addEndHandler(ended -> concurrency.leave(route));
         Optional<Refusal> circuitOpen = upstreams.forward(context.request(), route);
         circuitOpen.ifPresent(refusal -> problem(context, refusal));
     }
@@ -160,17 +171,28 @@ public class GatewayRouter {
         });
     }
 
-    /** The refusal as problem+json with the request id; a 400 closes the connection (it may not be framed right). */
+    /**
+     * The refusal as problem+json with the request id. A 400 closes the connection (it may not be framed right), and so
+     * does a refusal of a request whose body has not all arrived: its rest would have to be waited for, at the pace of
+     * a client that may be stalling on purpose.
+     */
     private static void problem(RoutingContext context, Refusal refusal) {
         if (context.response().ended()) {
             return;
         }
-        String requestId = Forwarding.requestId(context.request());
+        HttpServerRequest request = context.request();
+        boolean close = refusal.status() == 400 || !request.isEnded();
+        String requestId = Forwarding.requestId(request);
         refusal.headers().forEach(context.response()::putHeader);
         context.response().setStatusCode(refusal.status())
                 .putHeader("Content-Type", Problem.MEDIA_TYPE)
                 .putHeader(Forwarding.REQUEST_ID, requestId)
-                .putHeader("Connection", refusal.status() == 400 ? "close" : "keep-alive")
-                .end(new JsonObject(Problem.body(refusal.status(), refusal.title(), refusal.detail(), requestId)).encode());
+                .putHeader("Connection", close ? "close" : "keep-alive")
+                .end(new JsonObject(Problem.body(refusal.status(), refusal.title(), refusal.detail(), requestId)).encode())
+                .onComplete(sent -> {
+                    if (close && request.version() != HttpVersion.HTTP_2) {
+                        request.connection().close();
+                    }
+                });
     }
 }

@@ -15,9 +15,14 @@ import java.util.Optional;
 @ApplicationScoped
 public class RouteTable {
 
-    /** A route with its upstream resolved to a base URL. */
+    /**
+     * A route with its upstream resolved to a base URL. Its body must keep coming: a byte at least every
+     * {@code bodyIdleTimeout}, and {@code minBodyRate} bytes a second on average (0: no minimum); {@code maxInFlight}
+     * requests at once at most (0: no limit).
+     */
     public record Route(String id, String prefix, URI upstream, boolean stripPrefix, RouteAccess access,
-                        java.time.Duration timeout, long maxBodyBytes, List<String> rateLimits) {
+                        java.time.Duration timeout, long maxBodyBytes, List<String> rateLimits,
+                        java.time.Duration bodyIdleTimeout, long minBodyRate, int maxInFlight) {
 
         /** The path to send upstream for a matched (normalised) path; the upstream's path has no trailing slash. */
         public String upstreamPath(String path) {
@@ -47,9 +52,15 @@ public class RouteTable {
                     throw new IllegalStateException("gateway.routes." + entry.getKey() + ".rate-limits names an unknown policy: " + policy);
                 }
             }
+            if (route.maxInFlight().isPresent() && route.maxInFlight().getAsInt() < 1) {
+                throw new IllegalStateException("gateway.routes." + entry.getKey() + ".max-in-flight must be 1 or more (leave it unset for no limit)");
+            }
+            if (route.bodyIdleTimeout().isNegative() || route.bodyIdleTimeout().isZero()) {
+                throw new IllegalStateException("gateway.routes." + entry.getKey() + ".body-idle-timeout must be more than 0");
+            }
             routes.add(new Route(entry.getKey(), prefix, upstream(config.upstreams(), entry.getKey(), route.upstream()),
                     route.stripPrefix(), access(entry.getKey(), route.auth()), route.timeout(), route.maxBodySize().asLongValue(),
-                    List.copyOf(limits)));
+                    List.copyOf(limits), route.bodyIdleTimeout(), route.minBodyRate().asLongValue(), route.maxInFlight().orElse(0)));
         }
         routes.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
     }
