@@ -8,6 +8,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 /** What auth-js sends, as rest-assured calls: JSON bodies and the API version header. */
 final class AuthClient {
@@ -51,6 +53,17 @@ final class AuthClient {
             throw new AssertionError("no token in the mail to " + email);
         }
         return link.group(1);
+    }
+
+    /**
+     * The token of the first mail with a link of {@code type} to {@code email}, waited for: a recovery mail goes out
+     * after the answer.
+     */
+    static String awaitedToken(MockMailbox mailbox, String email, String type) {
+        Pattern link = Pattern.compile("token=([A-Za-z0-9_-]+)&type=" + type + "&");
+        return await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.getMailsSentTo(email).stream()
+                .map(mail -> link.matcher(mail.getText())).filter(Matcher::find).map(found -> found.group(1))
+                .findFirst().orElse(null), java.util.Objects::nonNull);
     }
 
     /** Signs up, confirms by the mailed link, and signs in: a session's JSON. */

@@ -44,6 +44,13 @@ public interface AuthConfig {
     @WithDefault("15M")
     Duration accessTokenLifetime();
 
+    /**
+     * Largest {@code user_metadata} a user or an admin may set, in bytes of its JSON: it is copied into every access
+     * token, which every request carries.
+     */
+    @WithDefault("16384")
+    int userMetadataMaxBytes();
+
     Sessions sessions();
 
     Passwords passwords();
@@ -113,6 +120,13 @@ public interface AuthConfig {
         /** How long a recovery link is valid. */
         @WithDefault("1H")
         Duration recoveryValidity();
+
+        /**
+         * Shortest time between two mails of one kind (recovery, e-mail change) to one address, as GoTrue's {@code
+         * GOTRUE_SMTP_MAX_FREQUENCY}; a request within it answers 429 {@code over_email_send_rate_limit}. 0: no limit.
+         */
+        @WithDefault("60S")
+        Duration maxFrequency();
     }
 
     interface Throttle {

@@ -48,6 +48,18 @@ public class AuthError extends RuntimeException {
         return new AuthError(429, ErrorCode.OVER_REQUEST_RATE_LIMIT, "Request rate limit reached", null, Math.max(1, retryAfterSeconds));
     }
 
+    /** GoTrue's answer to a second mail of one kind to one address within {@code GOTRUE_SMTP_MAX_FREQUENCY}. */
+    public static AuthError emailRateLimited(long retryAfterSeconds) {
+        long seconds = Math.max(1, retryAfterSeconds);
+        return new AuthError(429, ErrorCode.OVER_EMAIL_SEND_RATE_LIMIT,
+                "For security purposes, you can only request this after " + seconds + " seconds.", null, seconds);
+    }
+
+    /** GoTrue's answer to a password on its list of leaked passwords (reason {@code pwned}). */
+    public static AuthError pwnedPassword() {
+        return weakPassword("Password is known to be weak and easy to guess, please choose a different one.", List.of("pwned"));
+    }
+
     public static AuthError noAuthorization() {
         return new AuthError(401, ErrorCode.NO_AUTHORIZATION, "This endpoint requires a valid Bearer token");
     }

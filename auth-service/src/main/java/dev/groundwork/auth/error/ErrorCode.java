@@ -18,6 +18,8 @@ public final class ErrorCode {
     public static final String EMAIL_NOT_CONFIRMED = "email_not_confirmed";
     public static final String USER_BANNED = "user_banned";
     public static final String OVER_REQUEST_RATE_LIMIT = "over_request_rate_limit";
+    /** A mail of the same kind went to the address less than {@code auth.email.max-frequency} ago. */
+    public static final String OVER_EMAIL_SEND_RATE_LIMIT = "over_email_send_rate_limit";
     public static final String WEAK_PASSWORD = "weak_password";
     public static final String SAME_PASSWORD = "same_password";
 

@@ -40,6 +40,8 @@ public class AdminService {
     @Inject
     PasswordPolicy policy;
     @Inject
+    UserMetadataLimit metadataLimit;
+    @Inject
     Audit audit;
     @Inject
     IdentityEvents events;
@@ -96,7 +98,7 @@ public class AdminService {
         user.id = UUID.randomUUID();
         user.email = email;
         if (password != null) {
-            policy.check(password);
+            policy.check(password, email);
         }
         // Without a password the user can only get in through recovery.
         user.encryptedPassword = hasher.hash(password != null ? password : UUID.randomUUID().toString());
@@ -117,7 +119,7 @@ public class AdminService {
         User user = get(id);
         OffsetDateTime now = AuthService.now();
         if (params.get("password") instanceof String password) {
-            policy.check(password);
+            policy.check(password, user.email);
             user.encryptedPassword = hasher.hash(password);
             endSessions(user.id, "password_changed");
         }
@@ -142,6 +144,7 @@ public class AdminService {
     @SuppressWarnings("unchecked")
     private void apply(User user, Map<String, Object> params, OffsetDateTime now) {
         if (params.get("user_metadata") instanceof Map<?, ?> data) {
+            metadataLimit.check((Map<String, Object>) data);
             user.userMetadata = new HashMap<>((Map<String, Object>) data);
         }
         if (params.get("app_metadata") instanceof Map<?, ?> data) {

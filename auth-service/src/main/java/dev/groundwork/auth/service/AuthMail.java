@@ -49,8 +49,9 @@ public class AuthMail {
     }
 
     /**
-     * Sends within the caller's transaction. A mail that cannot be sent undoes the whole request (the user, the
-     * token, the event), as GoTrue does: a user whose confirmation never left could not confirm, nor sign up again.
+     * Sends within the caller's transaction, if there is one. A mail that cannot be sent undoes the whole request (the
+     * user, the token, the event), as GoTrue does: a user whose confirmation never left could not confirm, nor sign up
+     * again. (Recovery sends after its transaction committed, after the answer: there the failure is only logged.)
      */
     private void send(String what, Mail mail) {
         try {
@@ -58,7 +59,9 @@ public class AuthMail {
         } catch (RuntimeException e) {
             // The recipient is personal data and the link a credential: neither goes to the log.
             Log.errorf("The %s e-mail could not be sent (SMTP %s): %s", what, smtpServer(), e.getMessage());
-            QuarkusTransaction.setRollbackOnly();
+            if (QuarkusTransaction.isActive()) {
+                QuarkusTransaction.setRollbackOnly();
+            }
             throw AuthError.mailNotSent(what);
         }
     }

@@ -12,6 +12,10 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.eclipse.microprofile.context.ThreadContext;
+import io.smallrye.context.api.ManagedExecutorConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 
@@ -67,6 +71,14 @@ public class AuthService {
     IdentityEvents events;
     @Inject
     AuthMail mail;
+    @Inject
+    MailFrequency mailFrequency;
+    @Inject
+    UserMetadataLimit metadataLimit;
+    /** Work done after the answer (the recovery mail), in its own transaction: nothing of the request's travels along. */
+    @Inject
+    @ManagedExecutorConfig(propagated = {}, cleared = ThreadContext.ALL_REMAINING)
+    ManagedExecutor afterAnswer;
 
     // ---- sign-up and confirmation ----------------------------------------------------------------------------
 
@@ -76,7 +88,10 @@ public class AuthService {
         if (password == null || password.isEmpty()) {
             throw new AuthError(422, ErrorCode.VALIDATION_FAILED, "Signup requires a valid password");
         }
-        policy.check(password);
+        policy.check(password, address);
+        if (data != null) {
+            metadataLimit.check(data);
+        }
         OffsetDateTime now = now();
         Optional<User> existing = User.byEmail(address);
         if (existing.isPresent()) {
@@ -143,15 +158,41 @@ public class AuthService {
         return startSession(user, "otp", caller, now);
     }
 
-    /** Sends a recovery e-mail when the address is known; the answer is the same either way. */
+    /**
+     * Sends a recovery e-mail when the address is known. The answer is the same either way, and so is the work
+     * before it: the address is checked and its mail window claimed (known or not, so that the 429 of a second request
+     * tells nothing either), then the answer goes out; looking the user up, the token and the mail happen after it.
+     * A mail that cannot be sent is logged; its window is kept, as for an unknown address, so that a second request
+     * tells nothing either.
+     */
     public void recover(String email, String redirectTo, Caller caller) {
         String address = validEmail(email);
+        mailFrequency.claim("recovery", address);
+        afterAnswer.execute(() -> {
+            try {
+                // The token is committed before its link leaves: a link is never ahead of its token.
+                RecoveryLink link = QuarkusTransaction.requiringNew().call(() -> recoveryLink(address, caller));
+                if (link != null) {
+                    mail.recovery(link.user(), link.token(), redirectTo);
+                }
+            } catch (AuthError notSent) {
+                // AuthMail has logged it, without the address or the link.
+            } catch (RuntimeException e) {
+                Log.errorf(e, "A recovery request could not be completed");
+            }
+        });
+    }
+
+    private record RecoveryLink(User user, String token) {
+    }
+
+    private RecoveryLink recoveryLink(String address, Caller caller) {
         OffsetDateTime now = now();
-        User.byEmail(address).ifPresent(user -> {
+        return User.byEmail(address).map(user -> {
             user.recoverySentAt = now;
             audit.record("user_recovery_requested", null, user.id, caller.ip(), Map.of());
-            mail.recovery(user, newOneTimeToken(user, "recovery", now), redirectTo);
-        });
+            return new RecoveryLink(user, newOneTimeToken(user, "recovery", now));
+        }).orElse(null);
     }
 
     // ---- sign-in, refresh, sign-out --------------------------------------------------------------------------
@@ -289,22 +330,34 @@ public class AuthService {
         User user = User.findById(bearer.user().id);
         OffsetDateTime now = now();
         List<String> changed = new java.util.ArrayList<>();
+        // Checked before anything changes: an AuthError does not roll the transaction back.
+        Map<String, Object> metadata = data == null ? null : mergedMetadata(user.userMetadata, data);
+        if (metadata != null) {
+            metadataLimit.check(metadata);
+        }
         if (email != null && !email.trim().equalsIgnoreCase(user.email)) {
             String address = validEmail(email);
             if (User.byEmail(address).isPresent()) {
                 throw AuthError.emailExists();
             }
             if (config.email().confirmSignup()) {
+                // GoTrue limits e-mail change mails per user, whichever the new address.
+                mailFrequency.claim("email_change", user.id.toString());
                 user.emailChange = address;
                 user.emailChangeSentAt = now;
-                mail.emailChange(user, newOneTimeToken(user, "email_change", now), redirectTo);
+                try {
+                    mail.emailChange(user, newOneTimeToken(user, "email_change", now), redirectTo);
+                } catch (AuthError notSent) {
+                    mailFrequency.release("email_change", user.id.toString());
+                    throw notSent;
+                }
             } else {
                 user.email = address;
                 changed.add("email");
             }
         }
         if (password != null) {
-            policy.check(password);
+            policy.check(password, user.email);
             if (hasher.verify(password, user.encryptedPassword)) {
                 throw new AuthError(422, ErrorCode.SAME_PASSWORD, "New password should be different from the old password.");
             }
@@ -314,16 +367,8 @@ public class AuthService {
                 endSession(other, "password_changed");
             }
         }
-        if (data != null) {
-            Map<String, Object> merged = new HashMap<>(user.userMetadata);
-            data.forEach((key, value) -> {
-                if (value == null) {
-                    merged.remove(key);
-                } else {
-                    merged.put(key, value);
-                }
-            });
-            user.userMetadata = merged;
+        if (metadata != null) {
+            user.userMetadata = metadata;
             changed.add("user_metadata");
         }
         if (!changed.isEmpty()) {
@@ -332,6 +377,19 @@ public class AuthService {
             events.userUpdated(user, changed);
         }
         return user;
+    }
+
+    /** GoTrue's merge of {@code data} into {@code user_metadata}: a key set to null goes. */
+    private static Map<String, Object> mergedMetadata(Map<String, Object> current, Map<String, Object> data) {
+        Map<String, Object> merged = new HashMap<>(current);
+        data.forEach((key, value) -> {
+            if (value == null) {
+                merged.remove(key);
+            } else {
+                merged.put(key, value);
+            }
+        });
+        return merged;
     }
 
     /** GoTrue's {@code /settings}: what auth-js and apps may offer (only e-mail sign-in here). */

@@ -92,7 +92,7 @@ public class BootstrapAdmin {
             throw new IllegalStateException(EMAIL_SETTING + " is not a valid e-mail address: " + invalid.getMessage());
         }
         try {
-            policy.check(password);
+            policy.check(password, address);
         } catch (AuthError weak) {
             throw new IllegalStateException(PASSWORD_SETTING + " is refused by the password policy: " + weak.getMessage());
         }
