@@ -10,6 +10,9 @@ import java.sql.SQLException;
 /** What the database holds, read behind the service's back: the first column of the first row, as text. */
 final class Rows {
 
+    /** How many users there are: what a refused sign-up must leave as it was. */
+    static final String USERS = "SELECT count(*) FROM identity.users";
+
     private Rows() {
     }
 

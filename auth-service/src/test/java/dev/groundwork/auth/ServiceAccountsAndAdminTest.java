@@ -44,12 +44,21 @@ class ServiceAccountsAndAdminTest {
                 .extract().path("access_token");
     }
 
+    /**
+     * Every URL of the discovery document is the configured public one ({@code http://localhost:8080} in tests), whatever
+     * the request's {@code Host} or forwarded headers say: before, {@code Host: evil.test} made the document send
+     * clients' keys and credentials to evil.test, and through the gateway it showed auth-service's internal address.
+     */
     @Test
     void discoveryAndKeysAreWhatResourceServersNeed() {
-        given().get("/auth/v1/.well-known/openid-configuration").then().statusCode(200)
-                .body("issuer", equalTo("http://localhost:8080/auth/v1"))
-                .body("jwks_uri", org.hamcrest.Matchers.matchesPattern("http://localhost:\\d+/auth/v1/.well-known/jwks.json"))
-                .body("token_endpoint", org.hamcrest.Matchers.matchesPattern("http://localhost:\\d+/oauth/token"));
+        for (String path : List.of("/auth/v1/.well-known/openid-configuration", "/.well-known/openid-configuration")) {
+            given().header("Host", "evil.test").header("X-Forwarded-Host", "evil.test").header("X-Forwarded-Proto", "https")
+                    .header("Forwarded", "host=evil.test;proto=https").get(path).then().statusCode(200)
+                    .body("issuer", equalTo("http://localhost:8080/auth/v1"))
+                    .body("jwks_uri", equalTo("http://localhost:8080/auth/v1/.well-known/jwks.json"))
+                    .body("token_endpoint", equalTo("http://localhost:8080/oauth/token"))
+                    .body("revocation_endpoint", equalTo("http://localhost:8080/oauth/revoke"));
+        }
         // The same document at the root, as the gateway routes it.
         assertEquals(given().get("/auth/v1/.well-known/openid-configuration").then().extract().asString(),
                 given().get("/.well-known/openid-configuration").then().statusCode(200).extract().asString());

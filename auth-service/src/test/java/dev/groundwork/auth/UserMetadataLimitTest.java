@@ -27,18 +27,17 @@ class UserMetadataLimitTest {
     private static final String TOO_LARGE = "user_metadata cannot be larger than 16384 bytes";
 
     @Inject
-    MockMailbox mailbox;
-    @Inject
     AgroalDataSource dataSource;
+    @Inject
+    MockMailbox mailbox;
 
     @Test
     void aSignUpWithTooMuchMetadataIsRefused() throws Exception {
-        String users = "SELECT count(*) FROM identity.users";
-        String before = Rows.one(dataSource, users);
+        String before = Rows.one(dataSource, Rows.USERS);
         authJs().body(Map.of("email", "hoarder@example.com", "password", PASSWORD, "data", Map.of("blob", "x".repeat(20_000))))
                 .post("/auth/v1/signup").then().statusCode(422).header("x-sb-error-code", "validation_failed")
                 .body("code", equalTo("validation_failed")).body("message", equalTo(TOO_LARGE));
-        assertEquals(before, Rows.one(dataSource, users), "no user was made");
+        assertEquals(before, Rows.one(dataSource, Rows.USERS), "no user was made");
         authJs().body(Map.of("email", "hoarder@example.com", "password", PASSWORD, "data", Map.of("blob", "x".repeat(10_000))))
                 .post("/auth/v1/signup").then().statusCode(200);
     }

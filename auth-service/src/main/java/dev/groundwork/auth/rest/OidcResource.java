@@ -10,11 +10,9 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.Cache;
 
 import java.net.URLDecoder;
@@ -37,13 +35,11 @@ public class OidcResource {
     OidcDiscovery discovery;
     @Inject
     ClientTokens clientTokens;
-    @Context
-    UriInfo uriInfo;
 
     @GET
     @Path(".well-known/openid-configuration")
     public Map<String, Object> discovery() {
-        return discovery.document(uriInfo.getBaseUri().toString());
+        return discovery.document();
     }
 
     @GET

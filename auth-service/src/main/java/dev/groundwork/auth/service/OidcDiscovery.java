@@ -23,15 +23,17 @@ public class OidcDiscovery {
     SigningKeys keys;
 
     /**
-     * The discovery document. The issuer is pinned to the public URL; the endpoints follow {@code requestedBase},
-     * the URL this document was fetched at, so a resource server inside the cluster fetches keys from auth-service
-     * directly, not through the ingress.
+     * The discovery document, every URL in it public: from the configured public base URL ({@code
+     * auth.public-base-url}), never from the request's {@code Host} or forwarded headers, which any client chooses.
+     * Resource servers inside the cluster read it from auth-service directly but fetch keys there too: their
+     * quarkus-oidc sets {@code jwks-path}, which wins over this document's {@code jwks_uri}.
      */
-    public Map<String, Object> document(String requestedBase) {
-        String base = requestedBase.endsWith("/") ? requestedBase.substring(0, requestedBase.length() - 1) : requestedBase;
+    public Map<String, Object> document() {
+        String issuer = tokens.issuer();
+        String base = issuer.substring(0, issuer.length() - "/auth/v1".length());
         Map<String, Object> document = new LinkedHashMap<>();
-        document.put("issuer", tokens.issuer());
-        document.put("jwks_uri", base + "/auth/v1/.well-known/jwks.json");
+        document.put("issuer", issuer);
+        document.put("jwks_uri", issuer + "/.well-known/jwks.json");
         document.put("token_endpoint", base + "/oauth/token");
         document.put("revocation_endpoint", base + "/oauth/revoke");
         document.put("grant_types_supported", List.of("client_credentials", "password", "refresh_token"));
@@ -43,6 +45,15 @@ public class OidcDiscovery {
         document.put("claims_supported", List.of("iss", "sub", "aud", "exp", "iat", "email", "phone", "role", "aal", "amr",
                 "session_id", "app_metadata", "user_metadata", "is_anonymous"));
         return document;
+    }
+
+    /**
+     * The same document: the URL a request came in at is not used. Kept for {@code AuthResource}, which calls it
+     * this way until its next change moves it to {@link #document()}.
+     */
+    @Deprecated(forRemoval = true)
+    public Map<String, Object> document(String requestedBase) {
+        return document();
     }
 
     /** The JWKS document: every published key's public half. */
