@@ -8,17 +8,22 @@ import dev.groundwork.auth.repository.OneTimeToken;
 import dev.groundwork.auth.repository.RefreshToken;
 import dev.groundwork.auth.repository.Session;
 import dev.groundwork.auth.repository.User;
+import dev.groundwork.sessions.RevokedSessions;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.context.api.ManagedExecutorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.eclipse.microprofile.context.ThreadContext;
-import io.smallrye.context.api.ManagedExecutorConfig;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -79,6 +84,10 @@ public class AuthService {
     @Inject
     @ManagedExecutorConfig(propagated = {}, cleared = ThreadContext.ALL_REMAINING)
     ManagedExecutor afterAnswer;
+    @Inject
+    RevokedSessions endedSessions;
+    @Inject
+    TransactionSynchronizationRegistry transactions;
 
     // ---- sign-up and confirmation ----------------------------------------------------------------------------
 
@@ -428,6 +437,30 @@ public class AuthService {
         RefreshToken.delete("sessionId", session.id);
         session.delete();
         events.sessionRevoked(session, reason);
+        markEndedAfterCommit(session.id.toString());
+    }
+
+    /**
+     * Once the end is committed, every service refuses the session's access tokens (libs/sessions): they stay
+     * signed until they expire, so the mark lasts their lifetime plus a minute of clock skew. Redis unreachable:
+     * logged; the tokens then live until they expire, as they did before the mark existed.
+     */
+    private void markEndedAfterCommit(String sessionId) {
+        Duration lifetime = config.accessTokenLifetime().plusMinutes(1);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    endedSessions.markEnded(sessionId, lifetime).subscribe().with(done -> { },
+                            failure -> Log.warnf("Session %s ended, but its tokens stay valid until they expire: Redis unavailable (%s)",
+                                    sessionId, failure.getMessage()));
+                }
+            }
+        });
     }
 
     private String newOneTimeToken(User user, String type, OffsetDateTime now) {
