@@ -1,6 +1,8 @@
 package dev.groundwork.infra;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
 
@@ -31,77 +33,59 @@ class TrustedProxiesTest {
         assertFalse(trusted.trusts(null));
     }
 
-    @Test
-    void theClientIsThePeerWhenThePeerIsNotTrusted() {
-        assertEquals("198.51.100.9", cluster.clientAddress("198.51.100.9", "6.6.6.6"));
-        assertEquals("198.51.100.9", cluster.clientAddress("198.51.100.9", "10.42.0.1"), "a client cannot claim to be a proxy");
-        assertEquals("10.42.1.1", cluster.clientAddress("10.42.1.1", null));
-        assertEquals("10.42.1.1", cluster.clientAddress("10.42.1.1", ""));
-        assertEquals("10.42.1.1", cluster.clientAddress("10.42.1.1", "  "));
+    /**
+     * The walk over a chain behind {@link #cluster}: client → load balancer (203.0.113.0/28) → ingress controller
+     * pod → gateway pod (10.42.0.0/16) → auth-service. {@code <none>} is a missing header.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "<none>", textBlock = """
+            an untrusted peer is the client                  | 198.51.100.9 | 6.6.6.6                                          | 198.51.100.9
+            a client cannot claim to be a proxy              | 198.51.100.9 | 10.42.0.1                                        | 198.51.100.9
+            no header                                        | 10.42.1.1    | <none>                                           | 10.42.1.1
+            an empty header                                  | 10.42.1.1    | ''                                               | 10.42.1.1
+            a blank header                                   | 10.42.1.1    | '  '                                             | 10.42.1.1
+            one trusted proxy speaks for what it saw         | 10.42.1.3    | 198.51.100.2                                     | 198.51.100.2
+            what the client wrote left of that is ignored    | 10.42.1.3    | 6.6.6.6, 198.51.100.2                            | 198.51.100.2
+            past the ingress and the load balancer           | 10.42.3.4    | 198.51.100.2, 203.0.113.5, 10.42.7.7             | 198.51.100.2
+            without spaces                                   | 10.42.3.4    | 198.51.100.2,203.0.113.5,10.42.7.7               | 198.51.100.2
+            a loopback peer and two pods                     | 127.0.0.1    | 198.51.100.2, 10.42.7.7, 10.42.3.4               | 198.51.100.2
+            spoofed proxies left of the client are ignored   | 10.42.3.4    | 1.1.1.1, 10.42.0.9, 198.51.100.2, 203.0.113.5, 10.42.7.7 | 198.51.100.2
+            a spoofed loopback left of the client is ignored | 10.42.3.4    | 127.0.0.1, 198.51.100.2, 10.42.7.7               | 198.51.100.2
+            every entry trusted: the leftmost                | 127.0.0.1    | 10.42.9.9, 10.42.7.7                             | 10.42.9.9
+            one entry, trusted                               | 127.0.0.1    | 203.0.113.1                                      | 203.0.113.1
+            IPv4 with ports                                  | 10.42.3.4    | 198.51.100.2:61000, 10.42.7.7:443                | 198.51.100.2
+            garbage ends the walk at the peer                | 10.42.3.4    | not-an-ip                                        | 10.42.3.4
+            garbage ends it at the hop that passed it on     | 10.42.3.4    | 198.51.100.2, not-an-ip, 10.42.7.7               | 10.42.7.7
+            RFC 7239's unknown                               | 10.42.3.4    | 198.51.100.2, unknown, 10.42.7.7                 | 10.42.7.7
+            an obfuscated node                               | 10.42.3.4    | 198.51.100.2, _hidden, 10.42.7.7                 | 10.42.7.7
+            an empty element                                 | 10.42.3.4    | 198.51.100.2, , 10.42.7.7                        | 10.42.7.7
+            a trailing comma                                 | 10.42.3.4    | 198.51.100.2,                                    | 10.42.3.4
+            only a comma                                     | 10.42.3.4    | ','                                              | 10.42.3.4
+            a port out of range                              | 10.42.3.4    | 198.51.100.2:99999                               | 10.42.3.4
+            a colon without a port                           | 10.42.3.4    | 198.51.100.2:                                    | 10.42.3.4
+            brackets are for IPv6                            | 10.42.3.4    | [198.51.100.2]                                   | 10.42.3.4
+            an unclosed bracket                              | 10.42.3.4    | [2001:db8::7                                     | 10.42.3.4
+            text after the bracket                           | 10.42.3.4    | [2001:db8::7]x                                   | 10.42.3.4
+            an octet out of range                            | 10.42.3.4    | 198.51.100.256                                   | 10.42.3.4
+            no legacy shorthand                              | 10.42.3.4    | 198.51.100                                       | 10.42.3.4
+            no zone ids                                      | 10.42.3.4    | fe80::1%eth0                                     | 10.42.3.4
+            two addresses without a comma                    | 10.42.3.4    | 198.51.100.2 198.51.100.3                        | 10.42.3.4
+            """)
+    void theClientIsTheFirstUntrustedAddressFromTheRight(String walk, String peer, String forwardedFor, String client) {
+        assertEquals(client, cluster.clientAddress(peer, forwardedFor), walk);
     }
 
-    @Test
-    void oneTrustedProxySpeaksForTheAddressItSaw() {
-        assertEquals("198.51.100.2", cluster.clientAddress("10.42.1.3", "198.51.100.2"));
-        assertEquals("198.51.100.2", cluster.clientAddress("10.42.1.3", "6.6.6.6, 198.51.100.2"),
-                "what the client wrote left of the address the proxy saw is not believed");
-    }
-
-    @Test
-    void theWalkGoesPastEveryTrustedHop() {
-        // client → load balancer → ingress controller pod → gateway pod → auth-service
-        assertEquals("198.51.100.2", cluster.clientAddress("10.42.3.4", "198.51.100.2, 203.0.113.5, 10.42.7.7"));
-        assertEquals("198.51.100.2", cluster.clientAddress("10.42.3.4", "198.51.100.2,203.0.113.5,10.42.7.7"));
-        assertEquals("198.51.100.2", cluster.clientAddress("127.0.0.1", "198.51.100.2, 10.42.7.7, 10.42.3.4"));
-    }
-
-    @Test
-    void spoofedEntriesLeftOfTheClientAreIgnored() {
-        // the client sent "X-Forwarded-For: 1.1.1.1, 10.42.0.9" itself, hoping to pass as a proxy or as another client
-        assertEquals("198.51.100.2", cluster.clientAddress("10.42.3.4", "1.1.1.1, 10.42.0.9, 198.51.100.2, 203.0.113.5, 10.42.7.7"));
-        assertEquals("198.51.100.2", cluster.clientAddress("10.42.3.4", "127.0.0.1, 198.51.100.2, 10.42.7.7"));
-    }
-
-    @Test
-    void whenEveryEntryIsTrustedTheLeftmostIsTheClient() {
-        assertEquals("10.42.9.9", cluster.clientAddress("127.0.0.1", "10.42.9.9, 10.42.7.7"));
-        assertEquals("203.0.113.1", cluster.clientAddress("127.0.0.1", "203.0.113.1"));
-    }
-
-    @Test
-    void ipv6EntriesWithAndWithoutBracketsAndPorts() {
-        TrustedProxies v6 = TrustedProxies.of(List.of("::1", "fd00::/8"));
-        assertEquals("2001:db8::7", v6.clientAddress("::1", "2001:db8::7"));
-        assertEquals("2001:db8::7", v6.clientAddress("0:0:0:0:0:0:0:1", "2001:db8::7, fd00::2"));
-        assertEquals("2001:db8::7", v6.clientAddress("::1", "[2001:db8::7]:51234, [fd00::2]:443"));
-        assertEquals("2001:db8::7", v6.clientAddress("::1", "[2001:db8::7]"));
-        assertEquals("2001:db8::7", v6.clientAddress("::1", "9.9.9.9, 2001:db8::7, fd00::2"));
-    }
-
-    @Test
-    void ipv4EntriesWithPorts() {
-        assertEquals("198.51.100.2", cluster.clientAddress("10.42.3.4", "198.51.100.2:61000, 10.42.7.7:443"));
-        assertEquals("198.51.100.2", cluster.clientAddress("10.42.3.4", "198.51.100.2:61000"));
-    }
-
-    @Test
-    void garbageStopsTheWalkAtTheTrustedHopThatPassedItOn() {
-        assertEquals("10.42.3.4", cluster.clientAddress("10.42.3.4", "not-an-ip"));
-        assertEquals("10.42.7.7", cluster.clientAddress("10.42.3.4", "198.51.100.2, not-an-ip, 10.42.7.7"));
-        assertEquals("10.42.7.7", cluster.clientAddress("10.42.3.4", "198.51.100.2, unknown, 10.42.7.7"), "RFC 7239's unknown");
-        assertEquals("10.42.7.7", cluster.clientAddress("10.42.3.4", "198.51.100.2, _hidden, 10.42.7.7"), "an obfuscated node");
-        assertEquals("10.42.7.7", cluster.clientAddress("10.42.3.4", "198.51.100.2, , 10.42.7.7"), "an empty element");
-        assertEquals("10.42.3.4", cluster.clientAddress("10.42.3.4", "198.51.100.2,"), "a trailing comma");
-        assertEquals("10.42.3.4", cluster.clientAddress("10.42.3.4", ","));
-        assertEquals("10.42.3.4", cluster.clientAddress("10.42.3.4", "198.51.100.2:99999"), "a port out of range");
-        assertEquals("10.42.3.4", cluster.clientAddress("10.42.3.4", "198.51.100.2:"));
-        assertEquals("10.42.3.4", cluster.clientAddress("10.42.3.4", "[198.51.100.2]"), "brackets are for IPv6");
-        assertEquals("10.42.3.4", cluster.clientAddress("10.42.3.4", "[2001:db8::7"));
-        assertEquals("10.42.3.4", cluster.clientAddress("10.42.3.4", "[2001:db8::7]x"));
-        assertEquals("10.42.3.4", cluster.clientAddress("10.42.3.4", "198.51.100.256"));
-        assertEquals("10.42.3.4", cluster.clientAddress("10.42.3.4", "198.51.100"), "no legacy shorthand");
-        assertEquals("10.42.3.4", cluster.clientAddress("10.42.3.4", "fe80::1%eth0"), "no zone ids");
-        assertEquals("10.42.3.4", cluster.clientAddress("10.42.3.4", "198.51.100.2 198.51.100.3"));
+    /** The same behind IPv6 proxies (::1, fd00::/8). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a bare address                   | ::1             | 2001:db8::7                         | 2001:db8::7
+            past a pod, long loopback form   | 0:0:0:0:0:0:0:1 | 2001:db8::7, fd00::2                | 2001:db8::7
+            in brackets with ports           | ::1             | [2001:db8::7]:51234, [fd00::2]:443  | 2001:db8::7
+            in brackets without a port       | ::1             | [2001:db8::7]                       | 2001:db8::7
+            a spoofed entry left of it       | ::1             | 9.9.9.9, 2001:db8::7, fd00::2       | 2001:db8::7
+            """)
+    void ipv6Chains(String walk, String peer, String forwardedFor, String client) {
+        assertEquals(client, TrustedProxies.of(List.of("::1", "fd00::/8")).clientAddress(peer, forwardedFor), walk);
     }
 
     @Test
