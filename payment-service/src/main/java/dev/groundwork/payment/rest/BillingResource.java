@@ -21,6 +21,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import java.util.UUID;
 
 /** The signed-in user's billing: start a checkout, open the portal, read the subscription and invoices. */
+@BodyReadFirst
 @Path("/payments/v1")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,8 @@
 package dev.groundwork.payment.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.CardException;
@@ -10,8 +13,11 @@ import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
 import dev.groundwork.http.Problem;
 import dev.groundwork.payment.service.BillingErrors;
+import dev.groundwork.payment.service.Inbox;
 import dev.groundwork.payment.service.StripeCallFailed;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -23,6 +29,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * quote parameters) or a key.
  */
 public class ProblemMappers {
+
+    static final String MALFORMED_BODY = "the request body is not valid JSON of the expected shape";
+
+    @Inject
+    MeterRegistry meters;
 
     @ServerExceptionMapper
     public Response stripe(StripeException e) {
@@ -67,10 +78,32 @@ public class ProblemMappers {
         return Problem.response(500, BillingErrors.INTERNAL_ERROR, "an unexpected error happened; its id in the service log is " + id);
     }
 
+    /** Quarkus REST wraps a body that is not JSON in a 400; the parser's message stays in our log. */
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        if (status == 400) {
+            return malformedBody(e.getCause() == null ? e : e.getCause());
+        }
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
-        return Problem.response(status, title, status == 400 ? "the request body is not valid JSON of the expected shape" : title);
+        return Problem.response(status, title, title);
+    }
+
+    /**
+     * JSON of another shape than the DTO's (Quarkus' own mapper would show, in dev and test, the DTO's class and the
+     * position; in prod an empty 400): one sentence for the caller, Jackson's message in the log.
+     */
+    @ServerExceptionMapper({MismatchedInputException.class, StreamReadException.class})
+    public Response malformedBody(Throwable e) {
+        Log.infof("Request body refused: %s", e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.toString());
+        return Problem.response(400, BillingErrors.BAD_REQUEST, MALFORMED_BODY);
+    }
+
+    /** A webhook delivery that is not Stripe's or not well-formed: the reason for Stripe's dashboard, the detail logged. */
+    @ServerExceptionMapper
+    public Response webhookRefused(Inbox.Refused refused) {
+        meters.counter("payment.webhook.deliveries", "outcome", "refused").increment();
+        Log.infof("Stripe webhook refused: %s", refused.logged());
+        return Problem.response(400, BillingErrors.WEBHOOK_REFUSED, refused.getMessage());
     }
 }

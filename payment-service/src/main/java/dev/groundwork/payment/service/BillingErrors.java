@@ -8,6 +8,7 @@ package dev.groundwork.payment.service;
 public final class BillingErrors {
 
     public static final String BAD_REQUEST = "Bad request";
+    public static final String BODY_TOO_LARGE = "Body too large";
     public static final String UNKNOWN_PLAN = "Unknown plan";
     public static final String UNKNOWN_PRICE = "Unknown price";
     public static final String BAD_LIMIT = "Bad limit";

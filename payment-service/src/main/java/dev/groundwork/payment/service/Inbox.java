@@ -1,5 +1,6 @@
 package dev.groundwork.payment.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.Stripe;
@@ -13,7 +14,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,12 +26,29 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class Inbox {
 
-    /** Why a delivery was refused: the webhook answers 400 with this, and nothing is stored. */
+    /**
+     * Why a delivery was refused: the webhook answers 400 with the message, what the sender can act on, and nothing is
+     * stored; {@link #logged()} is the fuller story for our log (issue 13: a body never says how we are configured).
+     */
     public static class Refused extends Exception {
+        private final String logged;
+
         public Refused(String reason) {
+            this(reason, reason);
+        }
+
+        public Refused(String reason, String logged) {
             super(reason, null, false, false);
+            this.logged = logged;
+        }
+
+        public String logged() {
+            return logged;
         }
     }
+
+    /** Stripe's own words for a signature that matches no secret; also the answer when there is no secret at all. */
+    static final String NO_MATCHING_SIGNATURE = "No signatures found matching the expected signature for payload";
 
     /** What was stored: the event's id and type, and whether it was new. */
     public record Accepted(String id, String type, boolean fresh) {
@@ -64,13 +81,12 @@ public class Inbox {
     }
 
     private void verify(String payload, String header) throws Refused {
-        if (header == null || header.isBlank()) {
-            throw new Refused("the Stripe-Signature header is missing");
-        }
+        requireSignatureHeader(header);
         List<String> secrets = config.webhookSecrets().orElse(List.of());
         if (secrets.isEmpty()) {
+            // The sender learns only that its signature does not match: how we are configured is not its business.
             Log.error("A Stripe webhook arrived but STRIPE_WEBHOOK_SECRETS is empty: every delivery is refused");
-            throw new Refused("this endpoint has no webhook secret configured");
+            throw new Refused("signature check failed: " + NO_MATCHING_SIGNATURE, "STRIPE_WEBHOOK_SECRETS is empty");
         }
         String reason = null;
         for (String secret : secrets) {
@@ -92,12 +108,19 @@ public class Inbox {
         throw new Refused("signature check failed: " + reason);
     }
 
+    /** A delivery without a signature is refused before its body is read (rest/WebhookGate). */
+    public static void requireSignatureHeader(String header) throws Refused {
+        if (header == null || header.isBlank()) {
+            throw new Refused("the Stripe-Signature header is missing");
+        }
+    }
+
     private JsonNode parse(String payload) throws Refused {
         JsonNode event;
         try {
             event = JSON.readTree(payload);
-        } catch (IOException e) {
-            throw new Refused("the body is not JSON");
+        } catch (JsonProcessingException e) {
+            throw new Refused("the body is not JSON", "the body is not JSON: " + e.getOriginalMessage());
         }
         if (event == null || !event.path("id").isTextual() || !event.path("type").isTextual()
                 || !"event".equals(event.path("object").asText("event"))) {
