@@ -38,7 +38,9 @@ public class AuthServiceForTokens implements QuarkusTestResourceLifecycleManager
         env.put("SUPABASE_DB_URL", database.jdbcUrl());
         database.username().ifPresent(user -> env.put("SUPABASE_DB_USER", user));
         database.password().ifPresent(password -> env.put("SUPABASE_DB_PASSWORD", password));
-        env.put("REDIS_URL", RealInfrastructure.freshRedis(TestServers.redis().orElseThrow(), module).url());
+        // The gateway's own Redis database, as in production where the fleet shares one Redis: auth-service's marks
+        // of ended sessions (libs/sessions) are what the gateway reads.
+        env.put("REDIS_URL", TestServers.redis().orElseThrow().withDatabase(RealInfrastructure.redisDatabase(RealInfrastructure.moduleName())).url());
         env.put("AUTH_PUBLIC_BASE_URL", ISSUER_BASE);
         env.put("AUTH_ACCESS_TOKEN_LIFETIME", TOKEN_LIFETIME_SECONDS + "S");
         env.put("AUTH_EMAIL_CONFIRM_SIGNUP", "false");
