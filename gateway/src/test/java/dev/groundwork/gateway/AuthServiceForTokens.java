@@ -24,7 +24,8 @@ import java.util.Map;
 public class AuthServiceForTokens implements QuarkusTestResourceLifecycleManager {
 
     static final String ISSUER_BASE = "https://api.groundwork.test";
-    static final int TOKEN_LIFETIME_SECONDS = 20;
+    // Long enough for two restarts of auth-service on a loaded 2-core machine (the rotation test restarts it twice).
+    static final int TOKEN_LIFETIME_SECONDS = 60;
     static final EllipticCurveJsonWebKey OLD_KEY = key("key-2026-01");
     static final EllipticCurveJsonWebKey NEW_KEY = key("key-2026-02");
     static ServiceJar auth;
