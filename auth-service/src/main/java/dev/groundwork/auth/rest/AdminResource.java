@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code /auth/v1/admin/users} as GoTrue has it (auth-js {@code auth.admin.*}), for service-role tokens. */
+@BodyReadFirst
 @Path("/auth/v1/admin/users")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)

@@ -33,6 +33,7 @@ import java.util.Map;
  * The Supabase Auth (GoTrue) user API at {@code /auth/v1}, as {@code @supabase/auth-js} calls it: JSON bodies,
  * GoTrue's JSON shapes and error codes.
  */
+@BodyReadFirst
 @Path("/auth/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)

@@ -27,6 +27,7 @@ import java.util.Map;
  * ({@code client_credentials}) with revocation (RFC 7009). Errors here are OAuth's ({@code {"error": …}}, written by
  * {@link OAuthErrorMapper}), as OAuth clients expect.
  */
+@BodyReadFirst
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class OidcResource {
