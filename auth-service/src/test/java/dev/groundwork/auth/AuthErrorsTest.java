@@ -101,11 +101,16 @@ class AuthErrorsTest {
         authJs().header("X-Forwarded-For", "192.0.2.44, 10.99.0.4, 10.99.7.9")
                 .body(Map.of("email", "behind.lb@example.com", "password", PASSWORD))
                 .post("/auth/v1/token?grant_type=password").then().statusCode(200);
-        // the guessing client cannot leave its bucket by writing another address in front of its own
-        authJs().header("X-Forwarded-For", "192.0.2.44, 198.51.100.77, 10.99.0.4, 10.99.7.9")
-                .body(Map.of("email", "behind.lb@example.com", "password", PASSWORD))
-                .post("/auth/v1/token?grant_type=password").then().statusCode(429)
-                .body("code", equalTo("over_request_rate_limit"));
+        // The guessing client cannot leave its bucket by writing another address in front of its own: its next
+        // guesses meet its own (dry) bucket at once, where a fresh bucket would take dozens. A few attempts, not one,
+        // because the bucket refills a token every few seconds and a correct sign-in (Argon2) just took some time.
+        status = 0;
+        for (int i = 0; i < 3 && status != 429; i++) {
+            status = authJs().header("X-Forwarded-For", "192.0.2.44, 198.51.100.77, 10.99.0.4, 10.99.7.9")
+                    .body(Map.of("email", "lb-spray-again" + i + "@example.com", "password", "guess-1x"))
+                    .post("/auth/v1/token?grant_type=password").then().extract().statusCode();
+        }
+        assertEquals(429, status, "the spoofed address in front is not a bucket of its own");
     }
 
     @Test
