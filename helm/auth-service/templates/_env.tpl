@@ -5,10 +5,7 @@
 - name: AUTH_TRUSTED_PROXIES
   value: {{ . | quote }}
 {{- end }}
-{{- with .Values.publicBaseUrl }}
-- name: AUTH_PUBLIC_BASE_URL
-  value: {{ . | quote }}
-{{- end }}
+{{- include "common.publicBaseUrl" (dict "context" . "env" "AUTH_PUBLIC_BASE_URL") }}
 - name: AUTH_EMAIL_CONFIRM_SIGNUP
   value: {{ .Values.email.confirmSignup | quote }}
 {{- with .Values.email.siteUrl }}

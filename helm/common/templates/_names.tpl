@@ -30,11 +30,32 @@
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{/* The image reference; the tag defaults to the chart's appVersion, never "latest". */}}
+{{/*
+The image reference, registry/repository:tag. global.imageRegistry (a mirror for the whole fleet) wins over
+image.registry; the tag defaults to the chart's appVersion (the pipeline stamps it with the image tag), never "latest".
+*/}}
 {{- define "common.image" -}}
 {{- $tag := default .Chart.AppVersion .Values.image.tag -}}
 {{- if eq $tag "latest" -}}
 {{- fail "image.tag must be a pinned version, not \"latest\"" -}}
 {{- end -}}
+{{- $registry := default .Values.image.registry (.Values.global).imageRegistry -}}
+{{- if $registry -}}
+{{- printf "%s/%s:%s" (trimSuffix "/" $registry) .Values.image.repository $tag -}}
+{{- else -}}
 {{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+global.publicBaseUrl (the URL clients reach the gateway at) as the env var a service reads it from, unless the
+chart's env map sets that var itself:
+  include "common.publicBaseUrl" (dict "context" . "env" "AUTH_PUBLIC_BASE_URL")
+*/}}
+{{- define "common.publicBaseUrl" -}}
+{{- $url := (.context.Values.global).publicBaseUrl -}}
+{{- if and $url (not (hasKey .context.Values.env .env)) }}
+- name: {{ .env }}
+  value: {{ $url | quote }}
+{{- end }}
 {{- end -}}

@@ -13,6 +13,11 @@ spec:
       port: {{ .Values.service.port }}
       targetPort: http
       protocol: TCP
+    # Only for the ServiceMonitor (Prometheus scrapes /q/metrics here); the Ingress routes http alone.
+    - name: management
+      port: 9000
+      targetPort: management
+      protocol: TCP
   selector:
     {{- include "common.labels.matchLabels" . | nindent 4 }}
 {{- end -}}

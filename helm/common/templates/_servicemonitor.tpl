@@ -16,7 +16,7 @@ spec:
     matchLabels:
       {{- include "common.labels.matchLabels" . | nindent 6 }}
   endpoints:
-    - port: http
+    - port: management
       path: /q/metrics
       interval: {{ .Values.metrics.serviceMonitor.interval }}
 {{- end }}

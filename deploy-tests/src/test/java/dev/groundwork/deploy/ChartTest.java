@@ -2,10 +2,20 @@ package dev.groundwork.deploy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +27,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -211,6 +226,151 @@ class ChartTest {
         assertThrows(Exception.class, () -> render("gateway", "bad-values/route-max-in-flight-zero.yaml"));
     }
 
+    // ---- management interface, NetworkPolicy, shutdown, public URL, registry (issue 14) ----------------
+
+    @Test
+    void healthAndMetricsLiveOnTheManagementPortWhichTheIngressNeverRoutes() {
+        List<HasMetadata> fleet = RenderedObjects.parse(render(UMBRELLA, "production-values.yaml"));
+        for (Deployment deployment : deployments(fleet)) {
+            String id = deployment.getMetadata().getName();
+            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            Map<String, String> env = values(deployments(fleet), id);
+            assertEquals("8080", env.get("QUARKUS_HTTP_PORT"), id);
+            assertEquals("9000", env.get("QUARKUS_MANAGEMENT_PORT"), id);
+            assertTrue(container.getPorts().stream().anyMatch(p -> "management".equals(p.getName()) && p.getContainerPort() == 9000),
+                    id + " declares the management port");
+            // PodRules holds every probe to port "management"
+        }
+        for (Service service : objects(fleet, Service.class)) {
+            ServicePort management = service.getSpec().getPorts().stream().filter(p -> p.getName().equals("management"))
+                    .findFirst().orElseThrow(() -> new AssertionError(service.getMetadata().getName() + " has no management port"));
+            assertEquals(9000, management.getPort());
+            assertEquals("management", management.getTargetPort().getStrVal());
+        }
+        List<ServiceMonitor> monitors = new java.util.ArrayList<>();
+        for (String chart : SERVICE_CHARTS) {
+            monitors.addAll(objects(RenderedObjects.parse(render(chart, "production-values.yaml")), ServiceMonitor.class));
+        }
+        assertEquals(5, monitors.size(), "a ServiceMonitor per service");
+        for (ServiceMonitor monitor : monitors) {
+            assertEquals("management", monitor.getSpec().getEndpoints().get(0).getPort());
+            assertEquals("/q/metrics", monitor.getSpec().getEndpoints().get(0).getPath());
+        }
+        Ingress ingress = objects(fleet, Ingress.class).get(0);
+        ingress.getSpec().getRules().forEach(rule -> rule.getHttp().getPaths().forEach(path -> {
+            var port = path.getBackend().getService().getPort();
+            assertEquals("http", port.getName(), "the Ingress routes the HTTP port only");
+            assertNull(port.getNumber());
+        }));
+    }
+
+    @Test
+    void networkPoliciesFollowTheTrafficMatrixAndSelectTheFleetByPartOfNotByRelease() {
+        Map<String, NetworkPolicy> policies = objects(RenderedObjects.parse(render(UMBRELLA, null)), NetworkPolicy.class).stream()
+                .collect(Collectors.toMap(p -> p.getMetadata().getName().replace("groundwork-", ""), p -> p));
+        assertEquals(Set.copyOf(SERVICE_CHARTS), policies.keySet());
+        Map<String, String> fleet = Map.of("app.kubernetes.io/part-of", "groundwork");
+        Map<String, String> gateway = Map.of("app.kubernetes.io/part-of", "groundwork", "app.kubernetes.io/name", "gateway");
+        Map<String, String> monitoring = Map.of("app.kubernetes.io/part-of", "groundwork", "app.kubernetes.io/name", "monitoring-service");
+        for (var entry : policies.entrySet()) {
+            String name = entry.getKey();
+            NetworkPolicy policy = entry.getValue();
+            for (LabelSelector selector : peerSelectors(policy)) {
+                assertFalse(selector.getMatchLabels() != null && selector.getMatchLabels().containsKey("app.kubernetes.io/instance"),
+                        name + ": a fleet selector names the release, so separately installed services could not talk");
+            }
+            NetworkPolicyIngressRule http = ingressTo(policy, "http");
+            switch (name) {
+                case "gateway" -> assertTrue(http.getFrom() == null || http.getFrom().isEmpty(), "the gateway takes traffic from anywhere");
+                case "auth-service", "monitoring-service" -> assertEquals(List.of(fleet), podLabels(http.getFrom()), name + ": every fleet pod");
+                default -> assertEquals(List.of(gateway), podLabels(http.getFrom()), name + ": the gateway only");
+            }
+            NetworkPolicyIngressRule management = ingressTo(policy, "management");
+            assertTrue(podLabels(management.getFrom()).contains(monitoring), name + ": monitoring-service polls readiness");
+            assertTrue(management.getFrom().stream().anyMatch(p -> p.getNamespaceSelector() != null
+                    && "monitoring".equals(p.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))
+                    && "prometheus".equals(p.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))),
+                    name + ": Prometheus (networkPolicy.prometheus) scrapes");
+
+            assertTrue(egressPorts(policy, null).containsAll(List.of(53)), name + ": DNS");
+            assertTrue(egressPorts(policy, fleet).contains(8080), name + ": fleet pods' HTTP port");
+            assertEquals(name.equals("monitoring-service"), egressPorts(policy, fleet).contains(9000), name + ": fleet pods' management port");
+            assertTrue(egressPorts(policy, null).containsAll(List.of(6379, 6380)), name + ": Redis");
+            boolean database = List.of("auth-service", "payment-service", "monitoring-service").contains(name);
+            assertEquals(database, egressPorts(policy, null).containsAll(List.of(5432, 6543)), name + ": Postgres and the pooler");
+            assertEquals(database, egressPorts(policy, null).contains(443), name + ": HTTPS (IdPs, Stripe, alert webhooks)");
+            assertEquals(name.equals("auth-service"), egressPorts(policy, null).contains(587), name + ": SMTP");
+        }
+    }
+
+    @Test
+    void authServiceEgressFollowsItsSmtpPortAndExtraEgressIsAppended() {
+        NetworkPolicy moved = objects(RenderedObjects.parse(render("auth-service", null, t -> t
+                .set("smtp.port", 2525)
+                .set("networkPolicy.extraEgress[0].to[0].namespaceSelector.matchLabels.team", "reports")
+                .set("networkPolicy.extraEgress[0].ports[0].port", 8443))), NetworkPolicy.class).get(0);
+        List<Integer> out = egressPorts(moved, null);
+        assertTrue(out.contains(2525) && !out.contains(587), out.toString());
+        NetworkPolicyEgressRule extra = moved.getSpec().getEgress().get(moved.getSpec().getEgress().size() - 1);
+        assertEquals("reports", extra.getTo().get(0).getNamespaceSelector().getMatchLabels().get("team"));
+        assertEquals(8443, extra.getPorts().get(0).getPort().getIntVal());
+        NetworkPolicy viaEnv = objects(RenderedObjects.parse(render("auth-service", null, t -> t
+                .set("env.QUARKUS_MAILER_PORT", "465"))), NetworkPolicy.class).get(0);
+        assertTrue(egressPorts(viaEnv, null).contains(465), "an env override of the mailer port moves the rule too");
+    }
+
+    @Test
+    void podsShutDownGracefullyAndAnImpossibleBudgetFailsTheRender() {
+        for (Deployment deployment : deployments(RenderedObjects.parse(render(UMBRELLA, null)))) {
+            String id = deployment.getMetadata().getName();
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            assertEquals(45L, pod.getTerminationGracePeriodSeconds(), id);
+            assertEquals(List.of("sleep", "10"), pod.getContainers().get(0).getLifecycle().getPreStop().getExec().getCommand(), id);
+            assertEquals("30s", values(List.of(deployment), id).get("QUARKUS_SHUTDOWN_TIMEOUT"), id);
+        }
+        Exception e = assertThrows(Exception.class, () -> render("cache-service", null, t -> t.set("shutdown.timeoutSeconds", 35)));
+        assertTrue(e.getMessage().contains("shutdown.preStopSleepSeconds (10) + shutdown.timeoutSeconds (35) must be less than "
+                + "shutdown.terminationGracePeriodSeconds (45)"), e.getMessage());
+        Deployment longer = deployments(RenderedObjects.parse(render("cache-service", null, t -> t
+                .set("shutdown.timeoutSeconds", 35).set("shutdown.terminationGracePeriodSeconds", 60)))).get(0);
+        assertEquals("35s", values(List.of(longer), longer.getMetadata().getName()).get("QUARKUS_SHUTDOWN_TIMEOUT"));
+    }
+
+    @Test
+    void thePublicBaseUrlReachesAuthAndMonitoringOnceAndTheEnvMapWins() {
+        List<Deployment> fleet = deployments(RenderedObjects.parse(render(UMBRELLA, "production-values.yaml")));
+        assertEquals("https://api.acme.example", values(fleet, "groundwork-auth-service").get("AUTH_PUBLIC_BASE_URL"));
+        assertEquals("https://api.acme.example", values(fleet, "groundwork-monitoring-service").get("MONITORING_PUBLIC_BASE_URL"));
+        Deployment overridden = deployments(RenderedObjects.parse(render("auth-service", null, t -> t
+                .set("global.publicBaseUrl", "https://api.example.com")
+                .set("env.AUTH_PUBLIC_BASE_URL", "https://id.example.com")))).get(0);
+        List<EnvVar> urls = env(overridden).stream().filter(e -> e.getName().equals("AUTH_PUBLIC_BASE_URL")).toList();
+        assertEquals(1, urls.size(), "one AUTH_PUBLIC_BASE_URL");
+        assertEquals("https://id.example.com", urls.get(0).getValue());
+        List<Deployment> defaults = deployments(RenderedObjects.parse(render(UMBRELLA, null)));
+        assertNull(values(defaults, "groundwork-auth-service").get("AUTH_PUBLIC_BASE_URL"), "unset: the service's own default");
+        Exception old = assertThrows(Exception.class, () -> render("auth-service", null, t -> t.set("publicBaseUrl", "https://x.example")));
+        assertTrue(old.getMessage().contains("publicBaseUrl"), "the old auth-service.publicBaseUrl is refused, not ignored: " + old.getMessage());
+    }
+
+    @Test
+    void imagesComeFromTheirRegistryOrTheGlobalMirror() {
+        assertEquals(List.of("registry.gitlab.com/groundwork/groundwork/gateway:0.1.0"), images(render("gateway", null, t -> t)));
+        assertEquals(List.of("mirror.example.com/groundwork/groundwork/gateway:0.1.0"),
+                images(render("gateway", null, t -> t.set("global.imageRegistry", "mirror.example.com"))));
+        assertEquals(List.of("registry.example.com/acme/gateway:0.1.0"), images(render("gateway", "production-values.yaml")));
+        assertTrue(images(render(UMBRELLA, null, t -> t.set("global.imageRegistry", "mirror.example.com")))
+                .stream().allMatch(i -> i.startsWith("mirror.example.com/groundwork/groundwork/")), "the mirror for the whole fleet");
+    }
+
+    @Test
+    void theIngressLetsSentryEnvelopesThrough() {
+        Ingress ingress = objects(RenderedObjects.parse(render("gateway", "production-values.yaml")), Ingress.class).get(0);
+        assertEquals("20m", ingress.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/proxy-body-size"));
+        assertEquals("letsencrypt", ingress.getMetadata().getAnnotations().get("cert-manager.io/cluster-issuer"),
+                "own annotations add to the default");
+    }
+
     // ---- a broken chart must fail the checks ----------------------------------------------------------
 
     @Test
@@ -252,6 +412,11 @@ class ChartTest {
 
     /** `helm template groundwork <chart> -n groundwork [-f values]`; a values file is ci/… of the chart or bad-values/…. */
     static String render(String chart, String valuesFile) {
+        return render(chart, valuesFile, t -> t);
+    }
+
+    /** The same, with --set values added by {@code sets}. */
+    static String render(String chart, String valuesFile, UnaryOperator<com.marcnuri.helm.TemplateCommand> sets) {
         var template = new Helm(CHARTS.resolve(chart)).template().withName("groundwork").withNamespace("groundwork")
                 .withKubeVersion("1.30.0");
         if (valuesFile != null) {
@@ -259,7 +424,43 @@ class ChartTest {
                     ? Path.of("src", "test", "resources", valuesFile)
                     : SOURCE.resolve(chart).resolve("ci").resolve(valuesFile));
         }
-        return template.call();
+        return sets.apply(template).call();
+    }
+
+    static <T> List<T> objects(List<HasMetadata> objects, Class<T> type) {
+        return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    static List<String> images(String rendered) {
+        return deployments(RenderedObjects.parse(rendered)).stream()
+                .map(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).toList();
+    }
+
+    static NetworkPolicyIngressRule ingressTo(NetworkPolicy policy, String port) {
+        return policy.getSpec().getIngress().stream()
+                .filter(r -> r.getPorts().stream().anyMatch(p -> port.equals(p.getPort().getStrVal())))
+                .findFirst().orElseThrow(() -> new AssertionError(policy.getMetadata().getName() + ": no ingress rule for " + port));
+    }
+
+    static List<Map<String, String>> podLabels(List<NetworkPolicyPeer> peers) {
+        return peers.stream().filter(p -> p.getPodSelector() != null && p.getNamespaceSelector() == null)
+                .map(p -> p.getPodSelector().getMatchLabels()).toList();
+    }
+
+    /** Every pod selector of the policy's peers, in and out. */
+    static List<LabelSelector> peerSelectors(NetworkPolicy policy) {
+        Stream<NetworkPolicyPeer> in = policy.getSpec().getIngress().stream().flatMap(r -> Stream.ofNullable(r.getFrom()).flatMap(List::stream));
+        Stream<NetworkPolicyPeer> out = policy.getSpec().getEgress().stream().flatMap(r -> Stream.ofNullable(r.getTo()).flatMap(List::stream));
+        return Stream.concat(in, out).map(NetworkPolicyPeer::getPodSelector).filter(Objects::nonNull).toList();
+    }
+
+    /** The egress ports allowed to pods with exactly these labels, or (labels null) to anywhere. */
+    static List<Integer> egressPorts(NetworkPolicy policy, Map<String, String> labels) {
+        return policy.getSpec().getEgress().stream()
+                .filter(r -> labels == null ? r.getTo() == null || r.getTo().isEmpty()
+                        : r.getTo() != null && r.getTo().stream().anyMatch(p -> p.getPodSelector() != null
+                        && labels.equals(p.getPodSelector().getMatchLabels())))
+                .flatMap(r -> r.getPorts().stream()).map(NetworkPolicyPort::getPort).map(p -> p.getIntVal()).toList();
     }
 
     static List<Deployment> deployments(List<HasMetadata> objects) {

@@ -115,5 +115,7 @@ final class PodRules {
     private static void checkProbe(String container, String kind, Probe probe, String path) {
         assertNotNull(probe, container + ": no " + kind + " probe");
         assertEquals(path, probe.getHttpGet().getPath(), container + ": " + kind + " probe path");
+        assertEquals("management", probe.getHttpGet().getPort().getStrVal(),
+                container + ": " + kind + " probe must use the management port (health lives on the management interface)");
     }
 }
