@@ -72,11 +72,13 @@ public class PasswordHasher {
         Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13).withMemoryAsKB(memoryKib).withIterations(iterations)
                 .withParallelism(parallelism).withSalt(salt).build();
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(parameters);
         byte[] out = new byte[length];
+        // init() allocates the whole memory cost (19 MiB by default): it must wait for a slot too, or twenty sign-ins
+        // at once hold twenty of those and a 256 MiB heap runs out (FleetIT's stop under load did).
         slots.acquireUninterruptibly();
         try {
+            Argon2BytesGenerator generator = new Argon2BytesGenerator();
+            generator.init(parameters);
             generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
         } finally {
             slots.release();
