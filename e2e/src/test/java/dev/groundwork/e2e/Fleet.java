@@ -40,11 +40,13 @@ public final class Fleet implements AutoCloseable {
     private static final Path LOGS = Path.of("target", "fleet-logs").toAbsolutePath();
 
     private final Map<String, Integer> ports;
+    private final Map<String, Integer> managementPorts;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private Fleet(Map<String, Integer> ports) {
+    private Fleet(Map<String, Integer> ports, Map<String, Integer> managementPorts) {
         this.ports = ports;
+        this.managementPorts = managementPorts;
     }
 
     /**
@@ -73,10 +75,12 @@ public final class Fleet implements AutoCloseable {
     public static Fleet start(RedisUrl redis, String databaseUrl) throws IOException {
         DatabaseUrl server = testServer();
         Map<String, Integer> ports = new LinkedHashMap<>();
+        Map<String, Integer> managementPorts = new LinkedHashMap<>();
         for (String service : SERVICES) {
             ports.put(service, RedisServerProcess.freePort());
+            managementPorts.put(service, RedisServerProcess.freePort());
         }
-        Fleet fleet = new Fleet(ports);
+        Fleet fleet = new Fleet(ports, managementPorts);
         Files.createDirectories(LOGS);
         for (String service : SERVICES) {
             Path jar = ROOT.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
@@ -89,6 +93,7 @@ public final class Fleet implements AutoCloseable {
                     .redirectOutput(fleet.log(service).toFile());
             Map<String, String> env = builder.environment();
             env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
+            env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPorts.get(service)));
             env.put("SUPABASE_DB_URL", databaseUrl);
             server.username().ifPresent(u -> env.put("SUPABASE_DB_USER", u));
             server.password().ifPresent(p -> env.put("SUPABASE_DB_PASSWORD", p));
@@ -113,14 +118,28 @@ public final class Fleet implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + ports.get(service));
     }
 
+    /** The service's management interface: health, metrics, OpenAPI. */
+    public URI managementUrl(String service) {
+        return URI.create("http://127.0.0.1:" + managementPorts.get(service));
+    }
+
     public Process process(String service) {
         return processes.get(service);
     }
 
     /** The HTTP status of GET {@code path} on a service, or -1 when it does not answer. */
     public int status(String service, String path) {
+        return status(url(service), path);
+    }
+
+    /** The HTTP status of GET {@code path} on a service's management interface, or -1 when it does not answer. */
+    public int managementStatus(String service, String path) {
+        return status(managementUrl(service), path);
+    }
+
+    private int status(URI base, String path) {
         try {
-            return http.send(get(service, path), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(get(base, path), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -131,11 +150,16 @@ public final class Fleet implements AutoCloseable {
 
     /** The body of GET {@code path} on a service, whatever its status. */
     public String body(String service, String path) throws IOException, InterruptedException {
-        return http.send(get(service, path), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(get(url(service), path), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private HttpRequest get(String service, String path) {
-        return HttpRequest.newBuilder(url(service).resolve(path)).timeout(Duration.ofSeconds(5)).GET().build();
+    /** The body of GET {@code path} on a service's management interface, whatever its status. */
+    public String managementBody(String service, String path) throws IOException, InterruptedException {
+        return http.send(get(managementUrl(service), path), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private HttpRequest get(URI base, String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build();
     }
 
     /** Everything the service printed. */
@@ -145,12 +169,17 @@ public final class Fleet implements AutoCloseable {
 
     /** Waits until every service's readiness status satisfies {@code wanted}; fails naming the ones that did not. */
     public void awaitReadiness(IntPredicate wanted, Duration timeout) {
-        List<String> waiting = new CopyOnWriteArrayList<>(SERVICES);
+        awaitReadiness(SERVICES, wanted, timeout);
+    }
+
+    /** Waits until the readiness status of each of {@code services} satisfies {@code wanted}. */
+    public void awaitReadiness(List<String> services, IntPredicate wanted, Duration timeout) {
+        List<String> waiting = new CopyOnWriteArrayList<>(services);
         try {
             await().atMost(timeout).pollInterval(Duration.ofMillis(250))
                     .failFast(() -> exited(waiting).isPresent())
                     .until(() -> {
-                        waiting.removeIf(service -> wanted.test(status(service, "/q/health/ready")));
+                        waiting.removeIf(service -> wanted.test(managementStatus(service, "/q/health/ready")));
                         return waiting.isEmpty();
                     });
         } catch (TerminalFailureException e) {

@@ -67,7 +67,7 @@ class TransactionPoolerIT {
             fleet.awaitReady(Duration.ofSeconds(120));
             for (int i = 0; i < 10; i++) {
                 for (String service : Fleet.SERVICES) {
-                    assertEquals(200, fleet.status(service, "/q/health/ready"), service + " ready through the pooler");
+                    assertEquals(200, fleet.managementStatus(service, "/q/health/ready"), service + " ready through the pooler");
                 }
             }
         }

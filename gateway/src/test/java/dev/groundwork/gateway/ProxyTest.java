@@ -1,5 +1,6 @@
 package dev.groundwork.gateway;
 
+import dev.groundwork.testsupport.ManagementInterface;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -134,7 +135,7 @@ class ProxyTest {
     void perRouteMetricsAreTaggedWithTheRouteNotThePath() {
         given().get("/echo/metrics-probe-1?token=secret-in-query").then().statusCode(200);
         given().get("/echo/metrics-probe-2").then().statusCode(200);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = ManagementInterface.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("gateway_requests_total{route=\"echo\",status=\"2xx\"}"), "per-route counter");
         assertTrue(metrics.contains("gateway_request_duration_seconds_bucket{route=\"echo\""), "per-route latency histogram");
         assertTrue(metrics.contains("gateway_upstream_duration_seconds_bucket{route=\"echo\""), "per-route upstream latency histogram");
@@ -237,9 +238,9 @@ class ProxyTest {
             given().get("/flaky/boom").then().statusCode(500);
         }
         given().get("/flaky/ok").then().statusCode(503).contentType("application/problem+json").header("Retry-After", "1");
-        given().get("/q/health/ready").then().statusCode(200).body("checks.find { it.name == 'Upstream services' }.status", equalTo("UP"))
+        ManagementInterface.given().get("/q/health/ready").then().statusCode(200).body("checks.find { it.name == 'Upstream services' }.status", equalTo("UP"))
                 .body(org.hamcrest.Matchers.containsString("open"));
-        assertTrue(given().get("/q/metrics").then().extract().asString().contains("gateway_circuit_state{upstream="));
+        assertTrue(ManagementInterface.given().get("/q/metrics").then().extract().asString().contains("gateway_circuit_state{upstream="));
         Thread.sleep(1_100);
         given().get("/flaky/ok").then().statusCode(200);
         given().get("/flaky/ok").then().statusCode(200);

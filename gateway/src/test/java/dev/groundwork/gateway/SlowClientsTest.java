@@ -1,5 +1,6 @@
 package dev.groundwork.gateway;
 
+import dev.groundwork.testsupport.ManagementInterface;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -86,7 +87,7 @@ class SlowClientsTest {
                 .until(() -> EchoUpstream.OPEN_LIMITED.get() == 0);
         given().contentType("application/json").body("{\"id\":\"evt_1\"}").post("/payments/v1/webhooks/stripe").then().statusCode(200)
                 .body("length", equalTo(14));
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = ManagementInterface.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("gateway_slow_requests_total{reason=\"body-idle\",route=\"stripe-webhook\"}"), "slow bodies are counted");
     }
 

@@ -1,5 +1,6 @@
 package dev.groundwork.gateway;
 
+import dev.groundwork.testsupport.ManagementInterface;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -55,7 +56,7 @@ class TokenValidationTest {
         // The gateway's routes remember a verified token (the second request skips the signature check)...
         given().auth().oauth2(before).get("/guarded/auth/v1/health").then().statusCode(200);
         given().auth().oauth2(before).get("/guarded/auth/v1/health").then().statusCode(200);
-        String metrics = given().get("/q/metrics").then().extract().asString();
+        String metrics = ManagementInterface.given().get("/q/metrics").then().extract().asString();
         assertTrue(java.util.regex.Pattern.compile("cache_gets_total\\{cache=\"gateway.verified.tokens\",result=\"hit\"[^}]*} [1-9]")
                 .matcher(metrics).find(), metrics.lines().filter(l -> l.contains("verified")).toList().toString());
 

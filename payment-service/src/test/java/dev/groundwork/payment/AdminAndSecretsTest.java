@@ -1,5 +1,6 @@
 package dev.groundwork.payment;
 
+import dev.groundwork.testsupport.ManagementInterface;
 import dev.groundwork.payment.stripe.StripeObjects;
 import dev.groundwork.testsupport.CapturedLog;
 import dev.groundwork.payment.stripe.StripeStub;
@@ -79,7 +80,7 @@ class AdminAndSecretsTest {
         } finally {
             captured.close();
         }
-        String metrics = given().get("/q/metrics").then().extract().asString();
+        String metrics = ManagementInterface.given().get("/q/metrics").then().extract().asString();
         String errors = Db.one(dataSource, "SELECT coalesce(string_agg(last_error, ' '), '') FROM billing.stripe_event");
         List<String> secrets = List.of(StripeStub.SECRET_KEY, StripeStub.OLD_WEBHOOK_SECRET, StripeStub.NEW_WEBHOOK_SECRET,
                 StripeStub.FOREIGN_WEBHOOK_SECRET, StripeStub.SECRET_KEY.substring(8, 30));

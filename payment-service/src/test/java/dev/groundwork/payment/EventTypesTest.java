@@ -1,5 +1,6 @@
 package dev.groundwork.payment;
 
+import dev.groundwork.testsupport.ManagementInterface;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.groundwork.events.Event;
 import dev.groundwork.payment.stripe.StripeObjects;
@@ -103,7 +104,7 @@ class EventTypesTest {
         processed("evt_version_" + run);
         assertEquals("2019-02-19", Db.one(dataSource, "SELECT api_version FROM billing.stripe_event WHERE id = 'evt_version_" + run + "'"));
         assertEquals("trialing", Db.one(dataSource, "SELECT status FROM billing.subscription WHERE id = '" + subscription + "'"));
-        String metrics = given().get("/q/metrics").then().extract().asString();
+        String metrics = ManagementInterface.given().get("/q/metrics").then().extract().asString();
         assertTrue(metrics.matches("(?s).*payment_webhook_api_version_mismatch_total(\\{[^}]*})? [1-9].*"), "mismatch counted");
     }
 

@@ -1,5 +1,6 @@
 package dev.groundwork.payment;
 
+import dev.groundwork.testsupport.ManagementInterface;
 import dev.groundwork.payment.stripe.StripeObjects;
 import dev.groundwork.payment.stripe.StripeStub;
 import dev.groundwork.payment.stripe.Webhooks;
@@ -43,8 +44,8 @@ class StripeOutageTest {
         // stripe-java retried the call itself (2 network retries) before the row failed.
         assertTrue(StripeStub.server().countRequestsMatching(getRequestedFor(urlEqualTo("/v1/subscriptions/" + subscription)).build())
                 .getCount() >= 3);
-        assertTrue(given().get("/q/metrics").then().extract().asString().contains("payment_inbox_outcomes_total{outcome=\"failed\"}"));
-        await("the failed row in the gauge").atMost(Duration.ofSeconds(20)).until(() -> given().get("/q/metrics").then().extract().asString()
+        assertTrue(ManagementInterface.given().get("/q/metrics").then().extract().asString().contains("payment_inbox_outcomes_total{outcome=\"failed\"}"));
+        await("the failed row in the gauge").atMost(Duration.ofSeconds(20)).until(() -> ManagementInterface.given().get("/q/metrics").then().extract().asString()
                 .matches("(?s).*payment_inbox_rows\\{state=\"failed\"} [1-9].*"));
 
         StripeStub.server().removeStub(stub);

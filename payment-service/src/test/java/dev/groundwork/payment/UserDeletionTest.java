@@ -1,5 +1,6 @@
 package dev.groundwork.payment;
 
+import dev.groundwork.testsupport.ManagementInterface;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -191,7 +192,7 @@ class UserDeletionTest {
 
     private double handlerFailures() {
         Matcher failures = Pattern.compile("groundwork_events_handler_failures_total\\{[^}]*type=\"" + Pattern.quote(USER_DELETED)
-                + "\"[^}]*} (\\S+)").matcher(given().get("/q/metrics").then().extract().asString());
+                + "\"[^}]*} (\\S+)").matcher(ManagementInterface.given().get("/q/metrics").then().extract().asString());
         return failures.find() ? Double.parseDouble(failures.group(1)) : 0;
     }
 }

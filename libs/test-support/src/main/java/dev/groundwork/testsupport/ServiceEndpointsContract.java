@@ -1,5 +1,6 @@
 package dev.groundwork.testsupport;
 
+import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -10,16 +11,33 @@ import static org.hamcrest.Matchers.hasItem;
 /**
  * What every Groundwork service exposes to the platform team, whatever it does: the three health probes
  * (readiness covering Redis, and Postgres where the service has a schema), Prometheus metrics and its OpenAPI
- * document. A service's {@code HealthTest} extends this under {@code @QuarkusTest}, and its {@code HealthIT}
- * runs the same against the packaged jar.
+ * document. Health and metrics live on Quarkus's management interface (its own port, which the Ingress never routes);
+ * the routed port does not answer them. A service's {@code HealthTest} extends this under {@code @QuarkusTest}, and its
+ * {@code HealthIT} runs the same against the packaged jar.
  */
 public abstract class ServiceEndpointsContract {
 
     private final boolean hasDatabase = TestServers.needsDatabase();
 
+    /** Where the management interface listens: the test port under {@code @QuarkusTest}; an {@code *IT} overrides it. */
+    protected int managementPort() {
+        return ManagementInterface.port();
+    }
+
+    private RequestSpecification management() {
+        return ManagementInterface.given(managementPort());
+    }
+
+    @Test
+    void managementEndpointsAreNotOnTheRoutedPort() {
+        for (String path : new String[] {"/q/health", "/q/health/ready", "/q/metrics", "/q/openapi"}) {
+            given().when().get(path).then().statusCode(404);
+        }
+    }
+
     @Test
     void livenessIsUpAndChecksNoDownstream() {
-        given().when().get("/q/health/live")
+        management().when().get("/q/health/live")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", org.hamcrest.Matchers.not(hasItem(containsString("Redis"))));
@@ -27,7 +45,7 @@ public abstract class ServiceEndpointsContract {
 
     @Test
     void readinessCoversRedisAndPostgres() {
-        var ready = given().when().get("/q/health/ready")
+        var ready = management().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem(containsString("Redis")));
@@ -38,14 +56,14 @@ public abstract class ServiceEndpointsContract {
 
     @Test
     void startedProbeAnswers() {
-        given().when().get("/q/health/started")
+        management().when().get("/q/health/started")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"));
     }
 
     @Test
     void metricsAreInPrometheusFormat() {
-        given().accept("text/plain").when().get("/q/metrics")
+        management().accept("text/plain").when().get("/q/metrics")
                 .then().statusCode(200)
                 .contentType(containsString("text/plain"))
                 .body(containsString("# TYPE jvm_memory_used_bytes gauge"))
@@ -54,7 +72,7 @@ public abstract class ServiceEndpointsContract {
 
     @Test
     void openApiDocumentIsServed() {
-        given().accept("application/json").when().get("/q/openapi")
+        management().accept("application/json").when().get("/q/openapi")
                 .then().statusCode(200)
                 .body("openapi", org.hamcrest.Matchers.startsWith("3."))
                 .body("info.title", containsString("Groundwork"));

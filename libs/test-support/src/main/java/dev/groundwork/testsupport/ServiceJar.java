@@ -14,20 +14,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One packaged service ({@code <service>/target/quarkus-app/quarkus-run.jar}) run as its own process on a free
- * port, for tests of another module that need it for real; it can be restarted with other env (a key rotation).
+ * port (and its management interface on another), for tests of another module that need it for real; it can be
+ * restarted with other env (a key rotation).
  */
 public final class ServiceJar implements AutoCloseable {
 
     private final Path jar;
     private final Path log;
     private final int port;
+    private final int managementPort;
     private final HttpClient http = HttpClient.newHttpClient();
     private Process process;
 
-    private ServiceJar(Path jar, Path log, int port) {
+    private ServiceJar(Path jar, Path log, int port, int managementPort) {
         this.jar = jar;
         this.log = log;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /** Starts {@code service} (a sibling module) with {@code env} and waits until it is ready. */
@@ -38,13 +41,18 @@ public final class ServiceJar implements AutoCloseable {
                     + " (./groundwork test, or ./mvnw verify, builds it first)");
         }
         Path log = Path.of("target", service + "-for-test.log").toAbsolutePath();
-        ServiceJar running = new ServiceJar(jar, log, RedisServerProcess.freePort());
+        ServiceJar running = new ServiceJar(jar, log, RedisServerProcess.freePort(), RedisServerProcess.freePort());
         running.restart(env, timeout);
         return running;
     }
 
     public URI url() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The management interface: health, metrics. */
+    public URI managementUrl() {
+        return URI.create("http://127.0.0.1:" + managementPort);
     }
 
     /** Stops the process if it runs, starts it with {@code env}, and waits for readiness. */
@@ -55,6 +63,7 @@ public final class ServiceJar implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> environment = new HashMap<>(env);
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        environment.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         builder.environment().putAll(environment);
         process = builder.start();
         if (!ProcessReadiness.answered(process, timeout, Duration.ofMillis(200), this::ready)) {
@@ -64,7 +73,7 @@ public final class ServiceJar implements AutoCloseable {
 
     private boolean ready() {
         try {
-            return http.send(HttpRequest.newBuilder(url().resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+            return http.send(HttpRequest.newBuilder(managementUrl().resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
