@@ -19,12 +19,12 @@ psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $database WITH (FORCE
 port=18081
 data=$(mktemp -d)
 SUPABASE_DB_URL="postgresql://postgres@127.0.0.1:5432/$database" REDIS_URL="redis://127.0.0.1:6379/15" \
-  QUARKUS_HTTP_PORT=$port AUTH_GENERATE_LOCAL_KEYS=true AUTH_DATA_DIR="$data" AUTH_EMAIL_CONFIRM_SIGNUP=false \
+  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$((port + 1000)) AUTH_GENERATE_LOCAL_KEYS=true AUTH_DATA_DIR="$data" AUTH_EMAIL_CONFIRM_SIGNUP=false \
   java -Xmx512m -jar auth-service/target/quarkus-app/quarkus-run.jar >target-bench-auth.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data" target-bench-auth.log' EXIT
 for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break
+  curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null && break
   sleep 0.5
 done
 

@@ -47,10 +47,10 @@ nginx -c "$work/nginx.conf" -p "$work"
 database=groundwork_bench_gateway
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database" 2>/dev/null
 SUPABASE_DB_URL="postgresql://postgres@127.0.0.1:5432/$database" REDIS_URL="redis://127.0.0.1:6379/14" \
-  QUARKUS_HTTP_PORT=18081 AUTH_GENERATE_LOCAL_KEYS=true AUTH_DATA_DIR="$work/auth" AUTH_EMAIL_CONFIRM_SIGNUP=false \
+  QUARKUS_HTTP_PORT=18081 QUARKUS_MANAGEMENT_PORT=19081 AUTH_GENERATE_LOCAL_KEYS=true AUTH_DATA_DIR="$work/auth" AUTH_EMAIL_CONFIRM_SIGNUP=false \
   AUTH_ACCESS_TOKEN_LIFETIME=1H java -Xmx384m -jar auth-service/target/quarkus-app/quarkus-run.jar >"$work/auth.log" 2>&1 &
 pids+=($!)
-REDIS_URL="redis://127.0.0.1:6379/14" QUARKUS_HTTP_PORT=18080 GATEWAY_UPSTREAMS_AUTH=http://127.0.0.1:18081 \
+REDIS_URL="redis://127.0.0.1:6379/14" QUARKUS_HTTP_PORT=18080 QUARKUS_MANAGEMENT_PORT=19080 GATEWAY_UPSTREAMS_AUTH=http://127.0.0.1:18081 \
   GATEWAY_ROUTES_PLAIN_PREFIX=/plain GATEWAY_ROUTES_PLAIN_UPSTREAM=http://127.0.0.1:18090 GATEWAY_ROUTES_PLAIN_STRIP_PREFIX=true \
   GATEWAY_ROUTES_GUARDED_PREFIX=/guarded GATEWAY_ROUTES_GUARDED_UPSTREAM=http://127.0.0.1:18090 GATEWAY_ROUTES_GUARDED_STRIP_PREFIX=true \
   GATEWAY_ROUTES_GUARDED_AUTH=user GATEWAY_ROUTES_GUARDED_RATE_LIMITS=bench \
@@ -59,7 +59,7 @@ REDIS_URL="redis://127.0.0.1:6379/14" QUARKUS_HTTP_PORT=18080 GATEWAY_UPSTREAMS_
   java -Xmx512m -jar gateway/target/quarkus-app/quarkus-run.jar >"$work/gateway.log" 2>&1 &
 pids+=($!)
 for port in 18081 18080; do
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 0.5; done
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null && break; sleep 0.5; done
 done
 curl -sf -XPOST http://127.0.0.1:18081/auth/v1/signup -H 'content-type: application/json' \
   -d '{"email":"bench@example.com","password":"correct-horse-9"}' -o "$work/session.json"

@@ -25,12 +25,12 @@ echo "== build"
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database" 2>/dev/null
 # Stripe's API is out of reach on purpose: this measures accepting webhooks, not processing them (the worker
 # polls once an hour here).
-SUPABASE_DB_URL="postgresql://postgres@127.0.0.1:5432/$database" REDIS_URL="redis://127.0.0.1:6379/13" QUARKUS_HTTP_PORT=18082 \
+SUPABASE_DB_URL="postgresql://postgres@127.0.0.1:5432/$database" REDIS_URL="redis://127.0.0.1:6379/13" QUARKUS_HTTP_PORT=18082 QUARKUS_MANAGEMENT_PORT=19082 \
   STRIPE_WEBHOOK_SECRETS=$secret STRIPE_API_BASE=http://127.0.0.1:9 PAYMENT_INBOX_POLL_EVERY=1H \
   PAYMENT_RECONCILIATION_FIRST_DELAY=1H QUARKUS_LOG_CATEGORY__DEV_GROUNDWORK__LEVEL=WARN \
   java -Xmx512m -jar payment-service/target/quarkus-app/quarkus-run.jar >"$work/payment.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 120); do curl -sf http://127.0.0.1:18082/q/health/ready >/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 120); do curl -sf http://127.0.0.1:19082/q/health/ready >/dev/null && break; sleep 0.5; done
 
 # Distinct events (a subscription update from Stripe's sample objects, ~4 KiB), each signed now; wrk cycles
 # through them, so every request is a new event until the list wraps around.
