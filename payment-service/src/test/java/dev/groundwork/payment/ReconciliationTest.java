@@ -62,6 +62,29 @@ class ReconciliationTest {
         assertEquals("canceled", Db.one(dataSource, "SELECT status FROM billing.subscription WHERE id = '" + subscription + "'"));
     }
 
+    /** Every replica's scheduler fires; only the one holding the advisory lock reads Stripe, the others stand aside. */
+    @Test
+    void oneReplicaReconcilesAtATime() throws Exception {
+        var stripe = StripeStub.server();
+        var noEvents = stripe.stubFor(get(urlPathEqualTo("/v1/events")).willReturn(okJson("{\"object\":\"list\",\"url\":\"/v1/events\",\"has_more\":false,\"data\":[]}")));
+        try (java.sql.Connection otherReplica = dataSource.getConnection()) {
+            otherReplica.setAutoCommit(false);
+            try (var statement = otherReplica.createStatement();
+                 var locked = statement.executeQuery("SELECT pg_try_advisory_xact_lock(hashtext('billing.reconciliation'))")) {
+                locked.next();
+                org.junit.jupiter.api.Assertions.assertTrue(locked.getBoolean(1));
+            }
+            int before = stripe.findAll(getRequestedFor(urlPathEqualTo("/v1/events"))).size();
+            given().auth().oauth2(StripeStub.adminToken()).post("/admin/payments/reconciliation").then().statusCode(409)
+                    .contentType("application/problem+json").body("title", org.hamcrest.Matchers.equalTo("Reconciliation running"));
+            assertEquals(before, stripe.findAll(getRequestedFor(urlPathEqualTo("/v1/events"))).size(), "Stripe was read while another replica ran");
+            otherReplica.rollback();
+        }
+        // The lock went with the other replica's transaction: the next run goes ahead.
+        given().auth().oauth2(StripeStub.adminToken()).post("/admin/payments/reconciliation").then().statusCode(200);
+        stripe.removeStub(noEvents);
+    }
+
     @Test
     void stripeFailingDuringReconciliationIsAClearProblemAndMovesNoCursor() {
         String before = Db.one(dataSource, "SELECT coalesce(max(last_created), 0) FROM billing.reconciliation_cursor");

@@ -18,6 +18,7 @@ public final class BillingErrors {
     public static final String USER_DELETED = "User deleted";
     public static final String NO_SUCH_EVENT = "No such event";
     public static final String WEBHOOK_REFUSED = "Webhook refused";
+    public static final String RECONCILIATION_RUNNING = "Reconciliation running";
 
     public static final String UNAUTHORIZED = "Unauthorized";
     public static final String FORBIDDEN = "Forbidden";

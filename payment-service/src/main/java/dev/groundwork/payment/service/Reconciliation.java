@@ -7,7 +7,9 @@ import com.stripe.model.StripeCollection;
 import com.stripe.param.EventListParams;
 import dev.groundwork.payment.config.PaymentConfig;
 import dev.groundwork.payment.config.StripeConfig;
+import dev.groundwork.http.Problem;
 import dev.groundwork.payment.repository.StoredSubscription;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -15,6 +17,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +28,7 @@ import java.util.List;
 /**
  * Self-healing: reads Stripe's event list since the last run and puts every event the inbox lacks into it (a
  * webhook that never arrived is repaired without anyone acting), then re-fetches every live subscription (a
- * change whose events were lost is caught too).
+ * change whose events were lost is caught too). One replica at a time: see {@link #run()}.
  */
 @ApplicationScoped
 public class Reconciliation {
@@ -35,6 +41,8 @@ public class Reconciliation {
     private static final long OVERLAP_SECONDS = 300;
     /** Stripe keeps events for 30 days. */
     private static final Duration RETENTION = Duration.ofDays(30);
+    /** The advisory lock one run holds: pg_try_advisory_xact_lock(hashtext(this)). */
+    static final String LOCK = "billing.reconciliation";
 
     @Inject
     StripeClient stripe;
@@ -50,6 +58,8 @@ public class Reconciliation {
     PaymentConfig config;
     @Inject
     StripeConfig stripeConfig;
+    @Inject
+    AgroalDataSource dataSource;
 
     @Scheduled(every = "${payment.reconciliation.every}", delayed = "${payment.reconciliation.first-delay}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
@@ -60,13 +70,53 @@ public class Reconciliation {
         try {
             Outcome outcome = run();
             Log.infof("Reconciliation: %s", outcome);
+        } catch (AlreadyRunning e) {
+            Log.debug("Reconciliation skipped: another replica is running it");
         } catch (StripeException e) {
             Log.warnf("Reconciliation could not read Stripe's events: %s; next run in %s", StripeCallFailed.describe(e),
                     config.reconciliation().every());
         }
     }
 
+    /**
+     * One run, on one replica at a time: every replica's scheduler fires, and two runs at once would read Stripe's
+     * events twice and race on the cursor. The run holds a transaction-scoped advisory lock on a connection of its
+     * own, so the lock goes with the transaction when the run ends or the pod dies, and it works through Supabase's
+     * transaction pooler, where a session lock would stay on whichever server connection took it.
+     *
+     * @throws AlreadyRunning (409) when another replica holds the lock
+     */
     public Outcome run() throws StripeException {
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            try {
+                if (!tryLock(lock)) {
+                    throw new AlreadyRunning();
+                }
+                return runLocked();
+            } finally {
+                lock.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the reconciliation lock could not be taken: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean tryLock(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT pg_try_advisory_xact_lock(hashtext('" + LOCK + "'))")) {
+            return result.next() && result.getBoolean(1);
+        }
+    }
+
+    /** Another replica is reconciling right now. */
+    public static final class AlreadyRunning extends Problem {
+        AlreadyRunning() {
+            super(409, BillingErrors.RECONCILIATION_RUNNING, "another replica is reconciling right now; its outcome is in its log");
+        }
+    }
+
+    private Outcome runLocked() throws StripeException {
         int[] read = {0};
         int added;
         try {
