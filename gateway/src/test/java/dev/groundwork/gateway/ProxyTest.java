@@ -246,6 +246,19 @@ class ProxyTest {
         given().get("/flaky/ok").then().statusCode(200);
     }
 
+    /** @upstash/redis's base URL is public at the edge (cache-service checks the namespace token); the rest of /cache/v1 needs a user. */
+    @Test
+    void theUpstashRestRouteIsPublicAndTheRestOfTheCacheApiIsNot() {
+        given().contentType("application/json").body("[\"GET\",\"k\"]").post("/cache/v1/redis")
+                .then().statusCode(org.hamcrest.Matchers.not(401));
+        given().post("/cache/v1/redis/pipeline").then().statusCode(org.hamcrest.Matchers.not(401));
+        given().get("/cache/v1/admin/namespaces").then().statusCode(401).contentType("application/problem+json");
+        given().header("Origin", "https://app.example").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type,upstash-encoding,upstash-sync-token,upstash-telemetry-sdk")
+                .options("/cache/v1/redis").then().statusCode(200)
+                .header("Access-Control-Allow-Headers", org.hamcrest.Matchers.containsString("upstash-encoding"));
+    }
+
     @Test
     void browsersGetCorsSecurityHeadersAndGzip() {
         given().header("Origin", "https://app.example").header("Access-Control-Request-Method", "POST")
