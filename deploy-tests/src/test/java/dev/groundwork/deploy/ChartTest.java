@@ -113,7 +113,7 @@ class ChartTest {
             String name = deployment.getMetadata().getLabels().get("app.kubernetes.io/name");
             List<String> env = env(deployment).stream().map(EnvVar::getName).toList();
             assertTrue(env.contains("REDIS_URL"), name + " gets REDIS_URL");
-            assertEquals(List.of("auth-service", "payment-service", "monitoring-service").contains(name),
+            assertEquals(List.of("auth-service", "payment-service", "cache-service", "monitoring-service").contains(name),
                     env.contains("SUPABASE_DB_URL"), name + " and SUPABASE_DB_URL");
             env(deployment).stream().filter(e -> e.getName().equals("REDIS_URL")).forEach(e -> {
                 assertEquals("groundwork-redis", e.getValueFrom().getSecretKeyRef().getName());
@@ -184,6 +184,25 @@ class ChartTest {
         assertTrue(env.get("PAYMENT_AUTH_URL").endsWith("-auth-service:8080"), env.get("PAYMENT_AUTH_URL"));
         assertTrue(env(payment).stream().anyMatch(e -> e.getName().equals("STRIPE_SECRET_KEY") && e.getValueFrom().getSecretKeyRef() != null),
                 "the Stripe key comes from a Secret");
+    }
+
+    /** A namespace in the values is created at start: its tokens from the platform team's Secret, its policy as env. */
+    @Test
+    void cacheNamespacesFromValuesBecomeEnvWithTheirTokensFromASecret() {
+        Deployment cache = deployments(RenderedObjects.parse(render("cache-service", "production-values.yaml"))).get(0);
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env(cache).stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+        assertEquals("15m", env.get("CACHE_NAMESPACES_SHOP_DEFAULT_TTL"));
+        assertEquals("262144", env.get("CACHE_NAMESPACES_SHOP_MAX_VALUE_BYTES"));
+        assertEquals("read,write", env.get("CACHE_NAMESPACES_SHOP_COMMANDS"));
+        EnvVar readWrite = env(cache).stream().filter(e -> e.getName().equals("CACHE_NAMESPACES_SHOP_READ_WRITE_TOKENS")).findFirst().orElseThrow();
+        assertEquals("acme-cache-shop", readWrite.getValueFrom().getSecretKeyRef().getName());
+        assertEquals("read-write-token", readWrite.getValueFrom().getSecretKeyRef().getKey());
+        EnvVar readOnly = env(cache).stream().filter(e -> e.getName().equals("CACHE_NAMESPACES_SHOP_READ_ONLY_TOKENS")).findFirst().orElseThrow();
+        assertTrue(readOnly.getValueFrom().getSecretKeyRef().getOptional(), "a namespace may have no read-only token");
+        assertTrue(env(cache).stream().noneMatch(e -> e.getName().startsWith("CACHE_NAMESPACES_") && e.getValue() != null
+                && e.getName().endsWith("TOKENS")), "tokens only ever come from the Secret");
+        assertTrue(render("cache-service", null).lines().noneMatch(l -> l.contains("CACHE_NAMESPACES_")), "no namespace by default");
     }
 
     @Test
@@ -296,9 +315,10 @@ class ChartTest {
             assertTrue(egressPorts(policy, fleet).contains(8080), name + ": fleet pods' HTTP port");
             assertEquals(name.equals("monitoring-service"), egressPorts(policy, fleet).contains(9000), name + ": fleet pods' management port");
             assertTrue(egressPorts(policy, null).containsAll(List.of(6379, 6380)), name + ": Redis");
-            boolean database = List.of("auth-service", "payment-service", "monitoring-service").contains(name);
+            boolean database = !name.equals("gateway");
             assertEquals(database, egressPorts(policy, null).containsAll(List.of(5432, 6543)), name + ": Postgres and the pooler");
-            assertEquals(database, egressPorts(policy, null).contains(443), name + ": HTTPS (IdPs, Stripe, alert webhooks)");
+            assertEquals(List.of("auth-service", "payment-service", "monitoring-service").contains(name),
+                    egressPorts(policy, null).contains(443), name + ": HTTPS (IdPs, Stripe, alert webhooks)");
             assertEquals(name.equals("auth-service"), egressPorts(policy, null).contains(587), name + ": SMTP");
         }
     }

@@ -1,0 +1,18 @@
+{{/* Env vars of this service beyond the shared infrastructure ones: the namespaces created at start. */}}
+{{- define "cache-service.env" -}}
+{{- range $name, $ns := .Values.namespaces }}
+{{- $env := printf "CACHE_NAMESPACES_%s_" (upper $name) }}
+{{ include "common.secrets.env" (dict "env" (print $env "READ_WRITE_TOKENS") "secret" $ns.existingSecret "key" (default "read-write-token" $ns.readWriteTokenKey) "value" (printf "namespaces.%s.existingSecret" $name)) }}
+{{ include "common.secrets.env" (dict "env" (print $env "READ_ONLY_TOKENS") "secret" $ns.existingSecret "key" (default "read-only-token" $ns.readOnlyTokenKey) "value" (printf "namespaces.%s.existingSecret" $name) "optional" true) }}
+{{- range $key, $setting := dict "DEFAULT_TTL" $ns.defaultTtl "MAX_TTL" $ns.maxTtl "MAX_VALUE_BYTES" $ns.maxValueBytes "MAX_KEYS" $ns.maxKeys "REQUESTS_PER_SECOND" $ns.requestsPerSecond }}
+{{- if $setting }}
+- name: {{ print $env $key }}
+  value: {{ $setting | toString | quote }}
+{{- end }}
+{{- end }}
+{{- with $ns.commands }}
+- name: {{ print $env "COMMANDS" }}
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
