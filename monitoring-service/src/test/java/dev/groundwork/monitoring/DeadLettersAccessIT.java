@@ -1,0 +1,12 @@
+package dev.groundwork.monitoring;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/**
+ * The same refusals from the packaged service (the native executable in CI's native job), in the prod profile: besides
+ * health, libs/events' dead-letter endpoint is the only behaviour monitoring-service has today (it consumes no events
+ * yet).
+ */
+@QuarkusIntegrationTest
+class DeadLettersAccessIT extends DeadLettersAccessTest {
+}
