@@ -3,6 +3,7 @@ package dev.groundwork.auth.events;
 import dev.groundwork.auth.repository.Session;
 import dev.groundwork.auth.repository.User;
 import dev.groundwork.events.quarkus.Events;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -10,7 +11,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 
-/** The events auth-service publishes on {@code events:identity} (docs/events.md), in the caller's transaction. */
+/**
+ * The events auth-service publishes on {@code events:identity} (docs/events.md), in the caller's transaction. Their
+ * data records are written by libs/events' ObjectMapper, outside Quarkus REST: registered for the native image.
+ */
 @ApplicationScoped
 public class IdentityEvents {
 
@@ -19,15 +23,19 @@ public class IdentityEvents {
     public static final String USER_DELETED = "dev.groundwork.identity.user.deleted.v1";
     public static final String SESSION_REVOKED = "dev.groundwork.identity.session.revoked.v1";
 
+    @RegisterForReflection
     public record UserRegistered(String userId, String email, String createdAt) {
     }
 
+    @RegisterForReflection
     public record UserUpdated(String userId, List<String> changed) {
     }
 
+    @RegisterForReflection
     public record UserDeleted(String userId) {
     }
 
+    @RegisterForReflection
     public record SessionRevoked(String userId, String sessionId, String reason) {
     }
 

@@ -4,6 +4,7 @@ import dev.groundwork.auth.repository.User;
 import dev.groundwork.events.Event;
 import dev.groundwork.events.quarkus.EventSubscription;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.HashMap;
@@ -17,6 +18,8 @@ public class SubscriptionChanges implements EventSubscription {
 
     public static final String SUBSCRIPTION_CHANGED = "dev.groundwork.billing.subscription.changed.v1";
 
+    /** Read with libs/events' ObjectMapper ({@code Event.data}), outside Quarkus REST: registered for the native image. */
+    @RegisterForReflection
     public record SubscriptionChanged(String userId, String plan, String status) {
     }
 

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -47,9 +48,11 @@ import java.util.concurrent.TimeUnit;
  * connection's pipeline. Neither Quarkus nor Vert.x hands out the listening channel, nor a hook that runs before a
  * connection's first request: the channel is taken from Vert.x's shared servers (an internal field, checked by
  * {@code SlowClientsTest}), and the router tells each connection's handler when a request's headers are in and when
- * its answer is done.
+ * its answer is done. That field is read by reflection: registered for the native image, where an unregistered one
+ * would leave only the warning below.
  */
 @ApplicationScoped
+@RegisterForReflection(targets = TCPServerBase.class, methods = false)
 public class HeaderTimeout {
 
     private static final String HANDLER = "gateway-header-timeout";

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
@@ -82,7 +83,8 @@ public final class StreamConsumer implements Runnable {
         }
     }
 
-    /** A dead-lettered entry: the stored event and the error of its last delivery. */
+    /** A dead-lettered entry: the stored event and the error of its last delivery (JSON in DeadLetterResource's untyped Response). */
+    @RegisterForReflection
     public record DeadLetter(String id, String stream, String entryId, String type, String error, long deliveries,
                              String failedAt, String event) {
 

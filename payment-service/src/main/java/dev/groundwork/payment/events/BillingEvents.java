@@ -1,13 +1,17 @@
 package dev.groundwork.payment.events;
 
 import dev.groundwork.events.quarkus.Events;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.List;
 import java.util.UUID;
 
-/** The events payment-service publishes on {@code events:billing} (docs/events.md), in the caller's transaction. */
+/**
+ * The events payment-service publishes on {@code events:billing} (docs/events.md), in the caller's transaction. Their
+ * data records are written by libs/events' ObjectMapper, outside Quarkus REST: registered for the native image.
+ */
 @ApplicationScoped
 public class BillingEvents {
 
@@ -16,17 +20,21 @@ public class BillingEvents {
     public static final String PAYMENT_SUCCEEDED = "dev.groundwork.billing.payment.succeeded.v1";
     public static final String PAYMENT_FAILED = "dev.groundwork.billing.payment.failed.v1";
 
+    @RegisterForReflection
     public record CustomerCreated(String userId, String customerId) {
     }
 
     /** {@code currentPeriodEnd} is ISO-8601; {@code plan} is null for a price in no plan. */
+    @RegisterForReflection
     public record SubscriptionChanged(String userId, String subscriptionId, String plan, String status, String currentPeriodEnd,
                                       boolean cancelAtPeriodEnd, List<String> entitlements) {
     }
 
+    @RegisterForReflection
     public record PaymentSucceeded(String userId, String invoiceId, long amount, String currency) {
     }
 
+    @RegisterForReflection
     public record PaymentFailed(String userId, String invoiceId, long amount, String currency, String reason) {
     }
 

@@ -3,6 +3,7 @@ package dev.groundwork.payment.events;
 import dev.groundwork.events.Event;
 import dev.groundwork.events.quarkus.EventSubscription;
 import dev.groundwork.payment.service.DeletedUsers;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -15,6 +16,8 @@ public class UserDeletions implements EventSubscription {
 
     public static final String USER_DELETED = "dev.groundwork.identity.user.deleted.v1";
 
+    /** Read with libs/events' ObjectMapper ({@code Event.data}), outside Quarkus REST: registered for the native image. */
+    @RegisterForReflection
     public record UserDeleted(String userId) {
     }
 

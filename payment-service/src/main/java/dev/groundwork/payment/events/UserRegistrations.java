@@ -5,6 +5,7 @@ import dev.groundwork.events.quarkus.EventSubscription;
 import dev.groundwork.payment.config.StripeConfig;
 import dev.groundwork.payment.service.Customers;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -22,6 +23,8 @@ public class UserRegistrations implements EventSubscription {
     /** auth-service's stream. */
     static final String IDENTITY_STREAM = "events:identity";
 
+    /** Read with libs/events' ObjectMapper ({@code Event.data}), outside Quarkus REST: registered for the native image. */
+    @RegisterForReflection
     public record UserRegistered(String userId, String email) {
     }
 

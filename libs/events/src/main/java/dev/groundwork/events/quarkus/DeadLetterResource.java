@@ -5,6 +5,7 @@ import dev.groundwork.events.PersonalData;
 import dev.groundwork.events.StreamConsumer;
 import dev.groundwork.http.Problem;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -39,6 +40,8 @@ public class DeadLetterResource {
     @Inject
     EventsRuntime runtime;
 
+    /** Sent inside a {@link Response}, whose entity type Quarkus REST cannot see at build time: registered for the native image. */
+    @RegisterForReflection
     public record DeadLetters(String group, String stream, long total, List<StreamConsumer.DeadLetter> items) {
     }
 
