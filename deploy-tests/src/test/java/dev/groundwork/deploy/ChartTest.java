@@ -194,7 +194,7 @@ class ChartTest {
         env(cache).stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
         assertEquals("15m", env.get("CACHE_NAMESPACES_SHOP_DEFAULT_TTL"));
         assertEquals("262144", env.get("CACHE_NAMESPACES_SHOP_MAX_VALUE_BYTES"));
-        assertEquals("read,write", env.get("CACHE_NAMESPACES_SHOP_COMMANDS"));
+        assertEquals("string,hash,keyspace,connection", env.get("CACHE_NAMESPACES_SHOP_COMMANDS"));
         EnvVar readWrite = env(cache).stream().filter(e -> e.getName().equals("CACHE_NAMESPACES_SHOP_READ_WRITE_TOKENS")).findFirst().orElseThrow();
         assertEquals("acme-cache-shop", readWrite.getValueFrom().getSecretKeyRef().getName());
         assertEquals("read-write-token", readWrite.getValueFrom().getSecretKeyRef().getKey());
