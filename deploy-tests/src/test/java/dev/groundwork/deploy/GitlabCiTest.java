@@ -187,8 +187,9 @@ class GitlabCiTest {
     void theNativeJobTestsTheNativeBuildAndIsRequiredOnTags() throws Exception {
         JsonNode pipeline = YAML.readTree(PIPELINE.toFile());
         String script = pipeline.at("/native/script").toString();
-        assertTrue(script.contains("verify -Dnative") && script.contains("-pl $SERVICE_MODULES -am"), script);
-        assertFalse(script.contains("skipTests"), "the *IT tests run against the native executables");
+        assertTrue(script.contains("-Dnative") && script.contains(" verify ") && script.contains("-pl $SERVICE_MODULES -am"), script);
+        assertFalse(script.contains("skipTests") || script.contains("skipITs"), "the *IT tests run against the native executables");
+        assertTrue(script.contains("-Dtest=NoSuchTest"), "the unit tests ran in job test already: only the *IT run here");
         String services = pipeline.at("/.infrastructure/services").toString();
         assertTrue(services.contains("postgres") && services.contains("redis"), services);
         assertTrue(pipeline.at("/native/extends").toString().contains(".infrastructure"), "native gets Postgres and Redis like test");
