@@ -1,0 +1,8 @@
+package dev.groundwork.cache.service;
+
+import java.util.Set;
+
+/** What a namespace may do; the REST API enforces it on every command. */
+public record Policy(long defaultTtlSeconds, long maxTtlSeconds, long maxValueBytes, long maxKeys,
+                     Set<String> commands, int requestsPerSecond) {
+}
