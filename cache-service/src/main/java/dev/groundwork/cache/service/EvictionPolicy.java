@@ -77,12 +77,7 @@ public class EvictionPolicy {
             maxmemory = max == null ? 0 : Long.parseLong(max);
             source = "INFO memory";
         }
-        String problem = null;
-        if (policy != null && policy.startsWith("allkeys-")) {
-            problem = "maxmemory-policy is " + policy + ": Redis may evict any key, the fleet's event streams included; use volatile-lru, volatile-lfu or noeviction";
-        } else if (maxmemory == 0) {
-            problem = "maxmemory is not set: Redis grows until the machine runs out of memory and evicts nothing; set maxmemory with volatile-lru, volatile-lfu or noeviction";
-        }
+        String problem = problem(policy, maxmemory);
         State next = new State(policy, maxmemory, source, problem == null, problem, Instant.now(), config.redis().allowSetEvictionPolicy());
         if (problem != null && !Objects.equals(problem, lastWarned)) {
             Log.warnf("Shared Redis eviction settings are unsafe: %s (docs/cache-service.md#eviction)", problem);
@@ -90,6 +85,17 @@ public class EvictionPolicy {
         lastWarned = problem;
         state = next;
         return next;
+    }
+
+    /** What is wrong with these settings for a Redis the fleet shares, or null. */
+    public static String problem(String policy, long maxmemory) {
+        if (policy != null && policy.startsWith("allkeys-")) {
+            return "maxmemory-policy is " + policy + ": Redis may evict any key, the fleet's event streams included; use volatile-lru, volatile-lfu or noeviction";
+        }
+        if (maxmemory == 0) {
+            return "maxmemory is not set: Redis grows until the machine runs out of memory and evicts nothing; set maxmemory with volatile-lru, volatile-lfu or noeviction";
+        }
+        return null;
     }
 
     /** CONFIG SET maxmemory-policy, only when an operator turned it on, and only to a policy that spares keys without TTL. */
