@@ -28,6 +28,8 @@ class UpstashApiTest {
 
     @Inject
     Redis redis;
+    @Inject
+    dev.groundwork.cache.service.NamespaceStats stats;
 
     @Test
     void setAndGetInTheNamespace() {
@@ -239,17 +241,66 @@ class UpstashApiTest {
 
     @Test
     void rateLimitIsPerNamespace() throws Exception {
+        // Concurrent, so that even a slow machine sends more than 30 within a second.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            statuses.add(pool.submit(() -> Upstash.command(TIGHT_RW, "GET", "rate").extract().statusCode()));
+        }
         int limited = 0;
-        for (int i = 0; i < 80; i++) {
-            int status = Upstash.command(TIGHT_RW, "GET", "rate").extract().statusCode();
-            if (status == 429) {
+        for (var status : statuses) {
+            if (status.get() == 429) {
                 limited++;
             }
         }
+        pool.shutdown();
+        Upstash.command(TIGHT_RW, "GET", "rate").statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(429)))
+                .body("error", org.hamcrest.Matchers.anyOf(nullValue(), containsString("max requests limit exceeded")));
         assertTrue(limited > 0, "tight allows 30 requests per second; 80 in a row were all served");
         Upstash.command(ALPHA_RW, "GET", "rate").statusCode(200);
         Thread.sleep(1100);
         Upstash.command(TIGHT_RW, "GET", "rate").statusCode(200);
+    }
+
+    @Test
+    void aFullNamespaceRefusesNewWritesButStillReadsAndDeletes() throws Exception {
+        Thread.sleep(1100); // tight's requests per second, whatever ran before
+        RawRedis.keys(redis, "cache:tight:*").forEach(k -> RawRedis.call(redis, "DEL", k));
+        for (int i = 1; i <= 5; i++) {
+            Upstash.command(TIGHT_RW, "SET", "mk" + i, "v").statusCode(200);
+        }
+        stats.count();
+        Upstash.command(TIGHT_RW, "SET", "mk6", "v").statusCode(400).body("error", containsString("namespace full"));
+        assertNull(RawRedis.get(redis, "cache:tight:mk6"));
+        Upstash.command(TIGHT_RW, "GET", "mk1").statusCode(200).body("result", equalTo("v"));
+        Upstash.command(TIGHT_RW, "DEL", "mk1", "mk2", "mk3", "mk4", "mk5").statusCode(200).body("result", equalTo(5));
+        stats.count();
+        Upstash.command(TIGHT_RW, "SET", "mk6", "v").statusCode(200);
+    }
+
+    @Test
+    void metricsAreTaggedWithTheNamespace() {
+        Upstash.command(ALPHA_RW, "SET", "metric", "v");
+        Upstash.command(ALPHA_RW, "GET", "metric");
+        Upstash.command(ALPHA_RW, "GET", "metric-missing");
+        Upstash.command(ALPHA_RW, "FLUSHALL");
+        stats.count();
+        String metrics = dev.groundwork.testsupport.ManagementInterface.given().accept("text/plain").get("/q/metrics")
+                .then().statusCode(200).extract().asString();
+        List<String> lines = metrics.lines().filter(l -> l.startsWith("cache_")).toList();
+        for (List<String> wanted : List.of(List.of("cache_commands_total{", "kind=\"write\""), List.of("cache_reads_total{", "outcome=\"hit\""),
+                List.of("cache_reads_total{", "outcome=\"miss\""), List.of("cache_refusals_total{", "reason=\"command\""),
+                List.of("cache_namespace_keys{"), List.of("cache_namespace_bytes{"))) {
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith(wanted.get(0)) && l.contains("namespace=\"alpha\"")
+                    && wanted.stream().skip(1).allMatch(l::contains)), "no " + wanted + " in " + lines);
+        }
+    }
+
+    @Test
+    void redisErrorsNeverShowTheNamespacePrefix() {
+        Upstash.command(ALPHA_RW, "SET", "err-src", "x");
+        Upstash.command(ALPHA_RW, "RENAME", "err-missing", "err-dst").statusCode(400).body("error", equalTo("ERR no such key"));
+        Upstash.command(ALPHA_RW, "OBJECT", "ENCODING", "err-src").statusCode(200);
     }
 
     static String b64(String s) {

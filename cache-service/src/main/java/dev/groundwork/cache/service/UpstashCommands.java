@@ -167,7 +167,8 @@ public class UpstashCommands {
                     })
                     .onFailure(e -> !(e instanceof CacheError)).recoverWithUni(e -> redisError(e));
         }
-        return result.map(r -> finish(access, p, r));
+        return result.map(r -> finish(access, p, r))
+                .onFailure(CacheError.class).transform(e -> new CacheError(((CacheError) e).status(), strip(access, e.getMessage())));
     }
 
     private Object finish(Access access, Prepared p, Object result) {
