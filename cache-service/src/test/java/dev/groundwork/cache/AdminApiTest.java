@@ -129,6 +129,29 @@ class AdminApiTest {
                 .contentType(containsString("application/problem+json"));
     }
 
+    @Inject
+    dev.groundwork.cache.service.Namespaces namespaces;
+
+    /** A token that came from configuration and is no longer configured (a rotated Secret) stops working at the next start. */
+    @Test
+    void aTokenDroppedFromConfigurationIsRevokedAndAdminTokensStay() {
+        String dropped = admin().body(Map.of("label", "was in the Secret")).post("/cache/v1/admin/namespaces/beta/tokens")
+                .then().statusCode(201).extract().path("token");
+        String id = admin().body(Map.of("label", "made by an admin")).post("/cache/v1/admin/namespaces/beta/tokens")
+                .then().statusCode(201).extract().path("id");
+        String kept = admin().get("/cache/v1/admin/namespaces/beta/tokens").then().extract().path("find { it.id == '" + id + "' }.id");
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> dev.groundwork.cache.repository.NamespaceToken
+                .update("origin = 'config' where label = 'was in the Secret'"));
+        Upstash.command(dropped, "GET", "k").statusCode(200);
+        namespaces.declare();
+        namespaces.reload();
+        Upstash.command(dropped, "GET", "k").statusCode(401);
+        Upstash.command(AuthStub.BETA_RW, "GET", "k").statusCode(200);
+        admin().get("/cache/v1/admin/namespaces/beta/tokens").then()
+                .body("find { it.id == '" + kept + "' }.revokedAt", org.hamcrest.Matchers.nullValue())
+                .body("find { it.label == 'was in the Secret' }.revokedAt", notNullValue());
+    }
+
     @Test
     void declaredNamespacesKeepTheirConfiguredTokensHashed() {
         admin().get("/cache/v1/admin/namespaces/alpha/tokens").then().statusCode(200)

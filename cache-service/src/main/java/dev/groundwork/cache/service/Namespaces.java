@@ -96,7 +96,7 @@ public class Namespaces {
 
     /** Creates or updates the namespaces declared in configuration; their config tokens follow the configuration. */
     @Transactional
-    void declare() {
+    public void declare() {
         for (Map.Entry<String, CacheConfig.DeclaredNamespace> entry : config.namespaces().entrySet()) {
             String name = entry.getKey();
             CacheConfig.DeclaredNamespace declared = entry.getValue();
