@@ -106,7 +106,6 @@ const checks = {
     await redis.set("a-string", "x");
     await rejects(redis.hget("a-string", "f"), /WRONGTYPE/);
     await rejects(redis.flushall(), /not available/);
-    await rejects(redis.flushdb(), /not available/);
     await rejects(redis.eval("return redis.call('get', 'gw:anything')", [], []), /not available/);
     await rejects(redis.publish("channel", "message"), /not available/);
     await rejects(redis.dbsize(), /not available/);
@@ -126,6 +125,13 @@ const checks = {
   },
   async badToken() {
     await rejects(stranger.get("shared"), /Unauthorized/);
+  },
+  async flushdbEmptiesTheNamespace() {
+    await redis.set("to-flush", "v");
+    await rejects(readOnly.flushdb(), /NOPERM/);
+    assert.equal(await redis.flushdb(), "OK");
+    assert.equal(await redis.get("to-flush"), null);
+    assert.deepEqual(await redis.keys("*"), []);
   },
 };
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.TreeMap;
 
+import static dev.groundwork.cache.AuthStub.ALPHA_RO;
 import static dev.groundwork.cache.AuthStub.ALPHA_RW;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.equalTo;
@@ -50,7 +51,7 @@ class IsolationTest {
     void everyRefusedCommandIsRefusedInUpstashFormatAndChangesNothing() {
         TreeMap<String, String> before = RawRedis.snapshot(redis);
         List<List<Object>> refused = List.of(
-                List.of("FLUSHALL"), List.of("FLUSHDB"), List.of("FLUSHDB", "ASYNC"),
+                List.of("FLUSHALL"), List.of("FLUSHALL", "ASYNC"), List.of("FLUSHDB", "bogus"),
                 List.of("CONFIG", "GET", "*"), List.of("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"),
                 List.of("CLIENT", "LIST"), List.of("CLIENT", "KILL", "TYPE", "normal"), List.of("DEBUG", "SLEEP", "0"),
                 List.of("MONITOR"), List.of("SUBSCRIBE", "c"), List.of("PSUBSCRIBE", "*"), List.of("PUBLISH", "c", "m"),
@@ -124,6 +125,27 @@ class IsolationTest {
         Upstash.command(ALPHA_RW, "GET", "cache:beta:secret").body("result", org.hamcrest.Matchers.not(equalTo("beta's value")));
         Upstash.command(ALPHA_RW, "GET", "beta:secret").body("result", org.hamcrest.Matchers.not(equalTo("beta's value")));
         assertEquals("beta's value", RawRedis.get(redis, "cache:beta:secret"));
+    }
+
+    @Test
+    void flushdbEmptiesOnlyTheNamespace() {
+        Upstash.command(AuthStub.BETA_RW, "SET", "to-flush", "v").statusCode(200);
+        TreeMap<String, String> others = RawRedis.snapshot(redis);
+        others.keySet().removeIf(k -> k.startsWith("cache:beta:"));
+        Upstash.command(ALPHA_RO, "FLUSHDB").statusCode(403);
+        Upstash.command(AuthStub.BETA_RW, "FLUSHDB").statusCode(200).body("result", equalTo("OK"));
+        assertTrue(RawRedis.keys(redis, "cache:beta:*").isEmpty());
+        TreeMap<String, String> after = RawRedis.snapshot(redis);
+        after.keySet().removeIf(k -> k.startsWith("cache:beta:"));
+        assertEquals(others, after, "FLUSHDB of beta changed another namespace or the fleet's keys");
+        Upstash.command(AuthStub.BETA_RW, "FLUSHDB", "ASYNC").statusCode(200);
+        Upstash.pipeline(AuthStub.BETA_RW, "multi-exec", List.of(List.of("FLUSHDB"))).statusCode(403);
+    }
+
+    @Test
+    void readOnlyTokensMayPingAndEcho() {
+        Upstash.command(ALPHA_RO, "PING").statusCode(200).body("result", equalTo("PONG"));
+        Upstash.command(ALPHA_RO, "ECHO", "hi").statusCode(200).body("result", equalTo("hi"));
     }
 
     @Test

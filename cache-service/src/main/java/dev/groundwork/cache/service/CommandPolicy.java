@@ -25,14 +25,13 @@ public class CommandPolicy {
 
     /** Commands with no key that are still harmless to every namespace. */
     static final Set<String> KEYLESS = Set.of("ping", "echo");
-    /** Commands rewritten to see only the namespace (their results lose the prefix). */
-    static final Set<String> NAMESPACE_SCANS = Set.of("scan", "keys");
+    /** Commands rewritten to see or touch only the namespace (their results lose the prefix). */
+    static final Set<String> NAMESPACE_SCANS = Set.of("scan", "keys", "flushdb");
     /** Commands whose keys Redis describes but which still reach outside the namespace's database, and why. */
     static final Map<String, String> OUTSIDE = Map.of(
             "move", "it moves a key to another Redis database",
             "randomkey", "it would pick a key of any namespace",
             "dbsize", "it counts every namespace's keys",
-            "flushdb", "it would delete every namespace's keys",
             "flushall", "it would delete every namespace's keys",
             "select", "a namespace lives in one Redis database",
             "swapdb", "a namespace lives in one Redis database");
@@ -50,7 +49,18 @@ public class CommandPolicy {
 
     /** What runs: the rewritten arguments, the keys that get the namespace's TTL, and what kind of command it is. */
     public record Prepared(String name, List<byte[]> argv, List<byte[]> writtenKeys, String kind, boolean movableKeys,
-                           boolean keyed, boolean scan, boolean keys) {
+                           boolean keyed, Rewrite rewrite) {
+    }
+
+    /** How a command that names no key is made to see only the namespace. */
+    public enum Rewrite {
+        NONE,
+        /** MATCH forced to the namespace's prefix. */
+        SCAN,
+        /** A walk of SCAN with that MATCH. */
+        KEYS,
+        /** A walk of SCAN with that MATCH, unlinking what it finds: the namespace's keys, never the database. */
+        FLUSHDB
     }
 
     /**
@@ -81,8 +91,19 @@ public class CommandPolicy {
         }
         if (NAMESPACE_SCANS.contains(name)) {
             checkGroups(shown, info, policy);
-            return new Prepared(name, name.equals("scan") ? scan(access, argv) : argv, List.of(), "read", false, false,
-                    name.equals("scan"), name.equals("keys"));
+            if (name.equals("flushdb")) {
+                if (access.readOnly()) {
+                    throw new CacheError(403, CacheError.READ_ONLY.formatted(shown));
+                }
+                if (argv.size() > 2 || (argv.size() == 2 && !Set.of("async", "sync").contains(
+                        new String(argv.get(1), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT)))) {
+                    throw CacheError.badRequest("ERR syntax error");
+                }
+                return new Prepared(name, argv, List.of(), "write", false, false, Rewrite.FLUSHDB);
+            }
+            return name.equals("scan")
+                    ? new Prepared(name, scan(access, argv), List.of(), "read", false, false, Rewrite.SCAN)
+                    : new Prepared(name, argv, List.of(), "read", false, false, Rewrite.KEYS);
         }
         for (String group : info.groups()) {
             if (GROUP_REASONS.containsKey(group) && !KEYLESS.contains(name)) {
@@ -105,7 +126,7 @@ public class CommandPolicy {
         if (!KEYLESS.contains(name)) {
             checkGroups(shown, info, policy);
         }
-        if (access.readOnly() && !info.readOnly()) {
+        if (access.readOnly() && !info.readOnly() && !KEYLESS.contains(name)) {
             throw new CacheError(403, CacheError.READ_ONLY.formatted(shown));
         }
         Set<Integer> keyPositions = new TreeSet<>();
@@ -136,12 +157,12 @@ public class CommandPolicy {
             }
         }
         String kind = info.readOnly() ? "read" : info.writes() ? "write" : "other";
-        return new Prepared(name, rewritten, writtenKeys, kind, info.movableKeys(), !keyPositions.isEmpty(), false, false);
+        return new Prepared(name, rewritten, writtenKeys, kind, info.movableKeys(), !keyPositions.isEmpty(), Rewrite.NONE);
     }
 
     private static void checkGroups(String shown, CommandInfo info, Policy policy) {
         Set<String> needed = new HashSet<>(info.typeGroups());
-        // KEYS is @dangerous as Redis runs it; ours is a namespace-bound SCAN walk.
+        // KEYS and FLUSHDB are @dangerous as Redis runs them; ours are namespace-bound SCAN walks.
         needed.remove("dangerous");
         if (needed.isEmpty()) {
             needed = Set.of("keyspace");

@@ -43,17 +43,25 @@ public class NamespaceStats {
     private final Map<String, AtomicLong> bytes = new ConcurrentHashMap<>();
     private volatile Instant countedAt;
 
+    /** Counters by name, namespace and tag value, so that the hot path does not look them up in the registry. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
     public void command(String namespace, String kind) {
-        meters.counter("cache.commands", "namespace", namespace, "kind", kind).increment();
+        counter("cache.commands", namespace, "kind", kind).increment();
     }
 
     public void read(String namespace, boolean hit) {
-        meters.counter("cache.reads", "namespace", namespace, "outcome", hit ? "hit" : "miss").increment();
+        counter("cache.reads", namespace, "outcome", hit ? "hit" : "miss").increment();
     }
 
     /** A refused request; {@code namespace} is null when no token was valid. */
     public void refused(String namespace, String reason) {
-        meters.counter("cache.refusals", "namespace", namespace == null ? NO_NAMESPACE : namespace, "reason", reason).increment();
+        counter("cache.refusals", namespace == null ? NO_NAMESPACE : namespace, "reason", reason).increment();
+    }
+
+    private Counter counter(String name, String namespace, String tag, String value) {
+        return counters.computeIfAbsent(name + '\u0000' + namespace + '\u0000' + value,
+                k -> meters.counter(name, "namespace", namespace, tag, value));
     }
 
     /** The namespace's key count at the last count (0 before the first). */

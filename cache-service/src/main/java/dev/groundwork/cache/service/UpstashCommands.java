@@ -98,7 +98,7 @@ public class UpstashCommands {
         List<Prepared> prepared = new ArrayList<>();
         for (List<byte[]> argv : commands) {
             Prepared p = prepare(access, argv);
-            if (p.keys() || p.movableKeys()) {
+            if (p.rewrite() == CommandPolicy.Rewrite.KEYS || p.rewrite() == CommandPolicy.Rewrite.FLUSHDB || p.movableKeys()) {
                 stats.refused(access.namespace(), "command");
                 throw CacheError.refused(p.name(), "it cannot run inside a transaction here (run it on its own)");
             }
@@ -144,8 +144,11 @@ public class UpstashCommands {
 
     private Uni<Object> run(Access access, Prepared p) {
         stats.command(access.namespace(), p.kind());
-        if (p.keys()) {
+        if (p.rewrite() == CommandPolicy.Rewrite.KEYS) {
             return keys(access, p);
+        }
+        if (p.rewrite() == CommandPolicy.Rewrite.FLUSHDB) {
+            return flush(access);
         }
         Uni<Void> verified = p.movableKeys() ? verifyKeys(access, p) : Uni.createFrom().voidItem();
         List<Request> expires = expires(access, p);
@@ -176,7 +179,7 @@ public class UpstashCommands {
         if (result instanceof Failure failure) {
             return new Failure(strip(access, failure.message()));
         }
-        if (p.scan() && result instanceof List<?> page && page.size() == 2 && page.get(1) instanceof List<?> keys) {
+        if (p.rewrite() == CommandPolicy.Rewrite.SCAN && result instanceof List<?> page && page.size() == 2 && page.get(1) instanceof List<?> keys) {
             return List.of(page.get(0), keys.stream().map(k -> k instanceof byte[] b ? Keys.stripped(prefix, b) : k).toList());
         }
         if (KEY_IN_REPLY.contains(p.name()) && result instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof byte[] key) {
@@ -223,14 +226,39 @@ public class UpstashCommands {
                 .onFailure(e -> !(e instanceof CacheError)).recoverWithUni(e -> redisError(e));
     }
 
+    /** FLUSHDB for a namespace: its keys unlinked page by page; other namespaces and the fleet's keys untouched. */
+    private Uni<Object> flush(Access access) {
+        byte[] prefix = Keys.bytes(access.prefix());
+        return scanFrom("0", Keys.prefixed(prefix, Keys.bytes("*")), prefix, null)
+                .map(done -> (Object) new Reply.Status("OK"))
+                .onFailure(e -> !(e instanceof CacheError)).recoverWithUni(e -> redisError(e));
+    }
+
+    /** Walks SCAN with the pattern; adds the keys found (without prefix) to {@code found}, or unlinks them when it is null. */
     private Uni<Void> scanFrom(String cursor, byte[] pattern, byte[] prefix, List<Object> found) {
         Request scan = Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(KEYS_SCAN_COUNT);
         return redis.send(scan).chain(page -> {
-            for (Response key : page.get(1)) {
-                found.add(Keys.stripped(prefix, key.toBytes()));
-            }
             String next = page.get(0).toString();
-            return "0".equals(next) ? Uni.createFrom().voidItem() : scanFrom(next, pattern, prefix, found);
+            Uni<Void> done = Uni.createFrom().voidItem();
+            if (found == null) {
+                Request unlink = Request.cmd(Command.UNLINK);
+                int keys = 0;
+                for (Response key : page.get(1)) {
+                    byte[] raw = key.toBytes();
+                    if (Keys.startsWith(raw, prefix)) {
+                        unlink.arg(raw);
+                        keys++;
+                    }
+                }
+                if (keys > 0) {
+                    done = redis.send(unlink).replaceWithVoid();
+                }
+            } else if (found != null) {
+                for (Response key : page.get(1)) {
+                    found.add(Keys.stripped(prefix, key.toBytes()));
+                }
+            }
+            return done.chain(() -> "0".equals(next) ? Uni.createFrom().voidItem() : scanFrom(next, pattern, prefix, found));
         });
     }
 
