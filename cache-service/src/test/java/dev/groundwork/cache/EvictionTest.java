@@ -2,6 +2,8 @@ package dev.groundwork.cache;
 
 import dev.groundwork.cache.service.EvictionPolicy;
 import dev.groundwork.testsupport.ManagementInterface;
+import dev.groundwork.testsupport.RedisConnection;
+import dev.groundwork.testsupport.RedisServerProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -29,6 +33,40 @@ class EvictionTest {
         assertNull(EvictionPolicy.problem("volatile-lru", 1L << 30));
         assertNull(EvictionPolicy.problem("volatile-lfu", 1L << 30));
         assertNull(EvictionPolicy.problem("noeviction", 1L << 30));
+    }
+
+    @Inject
+    io.vertx.mutiny.core.Vertx vertx;
+
+    /** A Redis of the test's own: allkeys-lru is found through CONFIG GET, and through INFO memory once CONFIG is refused. */
+    @Test
+    void anAllkeysPolicyIsFoundWithOrWithoutConfig() throws Exception {
+        try (RedisServerProcess server = RedisServerProcess.start();
+             RedisConnection admin = RedisConnection.open(server.url())) {
+            admin.call("CONFIG", "SET", "maxmemory", "100mb");
+            admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+            io.vertx.mutiny.redis.client.Redis client = io.vertx.mutiny.redis.client.Redis.createClient(vertx,
+                    new io.vertx.redis.client.RedisOptions().setConnectionString(server.url().url())
+                            .setPreferredProtocolVersion(io.vertx.redis.client.ProtocolVersion.RESP2));
+            try {
+                EvictionPolicy.State byConfig = EvictionPolicy.read(client, false);
+                assertEquals("CONFIG GET", byConfig.source());
+                assertEquals("allkeys-lru", byConfig.policy());
+                assertEquals(100L * 1024 * 1024, byConfig.maxmemory());
+                assertFalse(byConfig.safe());
+                // What a managed Redis does: CONFIG is not for tenants.
+                admin.call("ACL", "SETUSER", "default", "-config");
+                EvictionPolicy.State byInfo = EvictionPolicy.read(client, false);
+                assertEquals("INFO memory", byInfo.source());
+                assertEquals("allkeys-lru", byInfo.policy());
+                assertFalse(byInfo.safe());
+                admin.call("ACL", "SETUSER", "default", "+config");
+                admin.call("CONFIG", "SET", "maxmemory-policy", "volatile-lfu");
+                assertTrue(EvictionPolicy.read(client, false).safe());
+            } finally {
+                client.close();
+            }
+        }
     }
 
     @Test

@@ -63,12 +63,23 @@ public class EvictionPolicy {
     }
 
     public synchronized State check() {
+        State next = read(redis, config.redis().allowSetEvictionPolicy());
+        if (next.problem() != null && !Objects.equals(next.problem(), lastWarned)) {
+            Log.warnf("Shared Redis eviction settings are unsafe: %s (docs/cache-service.md#eviction)", next.problem());
+        }
+        lastWarned = next.problem();
+        state = next;
+        return next;
+    }
+
+    /** Reads and judges a Redis' settings: CONFIG GET, or INFO memory where CONFIG is refused (managed Redis). */
+    public static State read(Redis redis, boolean settable) {
         String policy;
         long maxmemory;
         String source;
         try {
-            policy = configGet("maxmemory-policy");
-            maxmemory = Long.parseLong(configGet("maxmemory"));
+            policy = configGet(redis, "maxmemory-policy");
+            maxmemory = Long.parseLong(configGet(redis, "maxmemory"));
             source = "CONFIG GET";
         } catch (RuntimeException refused) {
             String info = redis.send(Request.cmd(Command.INFO).arg("memory")).await().atMost(Duration.ofSeconds(5)).toString();
@@ -77,14 +88,7 @@ public class EvictionPolicy {
             maxmemory = max == null ? 0 : Long.parseLong(max);
             source = "INFO memory";
         }
-        String problem = problem(policy, maxmemory);
-        State next = new State(policy, maxmemory, source, problem == null, problem, Instant.now(), config.redis().allowSetEvictionPolicy());
-        if (problem != null && !Objects.equals(problem, lastWarned)) {
-            Log.warnf("Shared Redis eviction settings are unsafe: %s (docs/cache-service.md#eviction)", problem);
-        }
-        lastWarned = problem;
-        state = next;
-        return next;
+        return new State(policy, maxmemory, source, problem(policy, maxmemory) == null, problem(policy, maxmemory), Instant.now(), settable);
     }
 
     /** What is wrong with these settings for a Redis the fleet shares, or null. */
@@ -116,7 +120,7 @@ public class EvictionPolicy {
         return check();
     }
 
-    private String configGet(String name) {
+    private static String configGet(Redis redis, String name) {
         Response reply = redis.send(Request.cmd(Command.CONFIG).arg("GET").arg(name)).await().atMost(Duration.ofSeconds(5));
         if (reply == null || reply.size() < 2) {
             throw new IllegalStateException("CONFIG GET " + name + " answered nothing");
