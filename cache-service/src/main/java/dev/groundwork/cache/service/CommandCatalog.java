@@ -94,7 +94,9 @@ public class CommandCatalog {
     /** The command, or the subcommand when the command is a container ({@code OBJECT ENCODING}); null when unknown. */
     public CommandInfo find(String name, String subcommand) {
         if (commands.isEmpty()) {
-            load();
+            // Redis was not there at start: load in the background, this request gets a 503 (never block the event loop).
+            redis.send(Request.cmd(Command.COMMAND).arg("INFO")).subscribe().with(this::install, e -> { });
+            throw new CacheError(503, CacheError.UNAVAILABLE);
         }
         CommandInfo info = commands.get(name.toLowerCase(Locale.ROOT));
         if (info != null && !info.subcommands().isEmpty() && subcommand != null) {
@@ -109,11 +111,14 @@ public class CommandCatalog {
         return groups;
     }
 
-    synchronized void load() {
+    void load() {
+        install(redis.send(Request.cmd(Command.COMMAND).arg("INFO")).await().atMost(Duration.ofSeconds(10)));
+    }
+
+    private synchronized void install(Response all) {
         if (!commands.isEmpty()) {
             return;
         }
-        Response all = redis.send(Request.cmd(Command.COMMAND).arg("INFO")).await().atMost(Duration.ofSeconds(10));
         Map<String, CommandInfo> loaded = new HashMap<>();
         Set<String> categories = new TreeSet<>();
         for (Response entry : all) {
@@ -149,6 +154,8 @@ public class CommandCatalog {
             for (Response spec : entry.get(8)) {
                 specs.add(keySpec(pairs(spec)));
             }
+        } else {
+            specs.addAll(legacyKeySpec(flags, entry.get(3).toInteger(), entry.get(4).toInteger(), entry.get(5).toInteger()));
         }
         Map<String, CommandInfo> subcommands = new HashMap<>();
         if (entry.size() > 9) {
@@ -158,6 +165,21 @@ public class CommandCatalog {
             }
         }
         return new CommandInfo(name, arity, Set.copyOf(flags), Set.copyOf(groups), List.copyOf(specs), Map.copyOf(subcommands));
+    }
+
+    /**
+     * Before Redis 7 there are no key specifications, only first key, last key and step: a fixed range. Commands with
+     * movable keys cannot be described that way and are refused (an unknown spec).
+     */
+    static List<KeySpec> legacyKeySpec(Set<String> flags, int first, int last, int step) {
+        if (flags.contains("movablekeys")) {
+            return List.of(new KeySpec(Set.of(), "unknown", 0, null, 0, "unknown", 0, 0, 0, 0, 0));
+        }
+        if (first <= 0) {
+            return List.of();
+        }
+        Set<String> specFlags = flags.contains("write") ? Set.of("RW") : Set.of("RO");
+        return List.of(new KeySpec(specFlags, "index", first, null, 0, "range", last < 0 ? last : last - first, step, 0, 0, 0));
     }
 
     private static KeySpec keySpec(Map<String, Response> spec) {
