@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 import static dev.groundwork.cache.AuthStub.ALPHA_RO;
 import static dev.groundwork.cache.AuthStub.ALPHA_RW;
@@ -305,9 +304,5 @@ class UpstashApiTest {
 
     static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Map<String, Object> none() {
-        return Map.of();
     }
 }

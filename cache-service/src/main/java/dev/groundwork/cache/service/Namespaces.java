@@ -50,6 +50,7 @@ public class Namespaces {
 
     private volatile Map<String, Access> byTokenHash = Map.of();
     private volatile Map<String, Policy> policies = Map.of();
+    private volatile boolean refreshFailing;
 
     void start(@Observes StartupEvent start) {
         declare();
@@ -60,8 +61,16 @@ public class Namespaces {
     void refresh() {
         try {
             reload();
+            if (refreshFailing) {
+                refreshFailing = false;
+                Log.info("Namespaces are reloaded from Postgres again");
+            }
         } catch (RuntimeException e) {
-            Log.warnf("Namespaces could not be reloaded from Postgres (the last ones stay in use): %s", e.toString());
+            // One WARN per outage: the API goes on with the namespaces and tokens it has.
+            if (!refreshFailing) {
+                refreshFailing = true;
+                Log.warnf("Namespaces could not be reloaded from Postgres; the last ones stay in use until it answers: %s", e.toString());
+            }
         }
     }
 
