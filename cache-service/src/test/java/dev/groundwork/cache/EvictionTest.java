@@ -1,6 +1,7 @@
 package dev.groundwork.cache;
 
 import dev.groundwork.cache.service.EvictionPolicy;
+import dev.groundwork.http.Problem;
 import dev.groundwork.testsupport.ManagementInterface;
 import dev.groundwork.testsupport.RedisConnection;
 import dev.groundwork.testsupport.RedisServerProcess;
@@ -13,6 +14,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -38,7 +40,10 @@ class EvictionTest {
     @Inject
     io.vertx.mutiny.core.Vertx vertx;
 
-    /** A Redis of the test's own: allkeys-lru is found through CONFIG GET, and through INFO memory once CONFIG is refused. */
+    /**
+     * A Redis of the test's own: allkeys-lru is found through CONFIG GET, and through INFO memory once CONFIG is refused;
+     * setting a policy takes only noeviction or volatile-*.
+     */
     @Test
     void anAllkeysPolicyIsFoundWithOrWithoutConfig() throws Exception {
         try (RedisServerProcess server = RedisServerProcess.start();
@@ -60,9 +65,16 @@ class EvictionTest {
                 assertEquals("INFO memory", byInfo.source());
                 assertEquals("allkeys-lru", byInfo.policy());
                 assertFalse(byInfo.safe());
+                // Setting it (what the admin API does when an operator allows it): refused by this Redis, a 502.
+                Problem refusedByRedis = assertThrows(Problem.class, () -> EvictionPolicy.apply(client, "volatile-lfu"));
+                assertEquals(502, refusedByRedis.status());
                 admin.call("ACL", "SETUSER", "default", "+config");
-                admin.call("CONFIG", "SET", "maxmemory-policy", "volatile-lfu");
+                assertEquals(400, assertThrows(Problem.class, () -> EvictionPolicy.apply(client, "allkeys-lfu")).status());
+                assertEquals(400, assertThrows(Problem.class, () -> EvictionPolicy.apply(client, "")).status());
+                assertEquals("allkeys-lru", EvictionPolicy.read(client, false).policy());
+                EvictionPolicy.apply(client, "volatile-lfu");
                 assertTrue(EvictionPolicy.read(client, false).safe());
+                assertEquals("volatile-lfu", EvictionPolicy.read(client, false).policy());
             } finally {
                 client.close();
             }

@@ -107,6 +107,13 @@ public class EvictionPolicy {
         if (!config.redis().allowSetEvictionPolicy()) {
             throw new Problem(403, AdminErrors.NOT_ALLOWED, "setting Redis' eviction policy is off; an operator turns it on with cache.redis.allow-set-eviction-policy=true");
         }
+        String wanted = apply(redis, policy);
+        Log.infof("Redis maxmemory-policy set to %s through the admin API", wanted);
+        return check();
+    }
+
+    /** Sets the policy if it is noeviction or volatile-*; a Redis that refuses CONFIG SET is a 502. */
+    public static String apply(Redis redis, String policy) {
         String wanted = policy == null ? "" : policy.toLowerCase(Locale.ROOT);
         if (!wanted.equals("noeviction") && !wanted.startsWith("volatile-")) {
             throw new Problem(400, AdminErrors.BAD_REQUEST, "only noeviction or a volatile-* policy keeps the fleet's keys without TTL (event streams)");
@@ -116,8 +123,7 @@ public class EvictionPolicy {
         } catch (RuntimeException e) {
             throw new Problem(502, AdminErrors.REDIS_REFUSED, "Redis refused CONFIG SET maxmemory-policy: " + e.getMessage());
         }
-        Log.infof("Redis maxmemory-policy set to %s through the admin API", wanted);
-        return check();
+        return wanted;
     }
 
     private static String configGet(Redis redis, String name) {

@@ -5,6 +5,7 @@ import dev.groundwork.cache.repository.CacheNamespace;
 import dev.groundwork.cache.repository.NamespaceToken;
 import dev.groundwork.http.Problem;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -163,13 +164,16 @@ public class Namespaces {
                                Integer requestsPerSecond) {
     }
 
+    @RegisterForReflection
     public record NamespaceView(String name, String keyPrefix, Policy policy, boolean declared, Instant createdAt, Instant updatedAt) {
     }
 
+    @RegisterForReflection
     public record TokenView(UUID id, String access, String label, String origin, Instant createdAt, Instant revokedAt) {
     }
 
     /** A new token: the plaintext is shown this once and never stored. */
+    @RegisterForReflection
     public record NewToken(UUID id, String namespace, String access, String label, String token) {
     }
 
