@@ -21,8 +21,12 @@ class HealthIT extends HealthTest {
         ProductionLogs.assertJsonLines("cache-service");
     }
 
+    /**
+     * The test's Redis (a developer's or CI's) runs without maxmemory, which cache-service rightly reports with one WARN
+     * (EvictionTest); every other warning still fails the start.
+     */
     @Test
     void aNormalStartLogsNoWarning() throws Exception {
-        ProductionLogs.assertCleanStart("cache-service");
+        ProductionLogs.assertCleanStart("cache-service", "dev.groundwork.cache.service.EvictionPolicy");
     }
 }

@@ -4,16 +4,97 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
-/** cache-service settings ({@code cache.*}, env {@code CACHE_*}). */
+/** cache-service settings ({@code cache.*}, env {@code CACHE_*}); docs/cache-service.md lists them. */
 @ConfigMapping(prefix = "cache")
 public interface CacheConfig {
 
-    /** TTL of an entry written without one: Redis is shared, so no cache key lives forever. */
+    /** TTL of an entry written without one, for namespaces that name none: Redis is shared, so no cache key lives forever. */
     @WithDefault("PT1H")
     Duration defaultTtl();
 
-    /** The longest TTL a client may ask for. */
+    /** The longest TTL a client may ask for (longer ones are clamped to it), for namespaces that name none. */
     @WithDefault("P1D")
     Duration maxTtl();
+
+    /** The largest argument (value) a command may carry, in bytes, for namespaces that name none (1 MiB). */
+    @WithDefault("1048576")
+    long maxValueBytes();
+
+    /** How many keys a namespace may hold (counted approximately, see docs), for namespaces that name none. */
+    @WithDefault("100000")
+    long maxKeys();
+
+    /** The command groups (Redis ACL categories) a namespace may use, for namespaces that name none. */
+    @WithDefault("string,hash,list,set,sortedset,bitmap,hyperloglog,geo,stream,keyspace,connection")
+    Set<String> commands();
+
+    /** Requests per second a namespace may make on one replica, for namespaces that name none. */
+    @WithDefault("1000")
+    int requestsPerSecond();
+
+    /** The largest REST request body, in bytes; larger ones are refused with a 400 in Upstash's format. */
+    @WithDefault("2097152")
+    int maxRequestBytes();
+
+    /** The most commands one pipeline or transaction may carry. */
+    @WithDefault("1000")
+    int maxPipelineLength();
+
+    /** How often each replica reloads namespaces and tokens from Postgres (what another replica changed). */
+    @WithDefault("5S")
+    Duration refreshEvery();
+
+    /** How often the keys and approximate bytes of every namespace are counted (one SCAN of the cache: keys). */
+    @WithDefault("1M")
+    Duration countEvery();
+
+    /** Namespaces declared by the operator (the chart's values, ./groundwork up's {@code dev}): created or updated at start. */
+    Map<String, DeclaredNamespace> namespaces();
+
+    /** The shared Redis itself. */
+    RedisSettings redis();
+
+    /** A namespace declared in configuration; policy keys left out take the fleet-wide defaults above. */
+    interface DeclaredNamespace {
+
+        /** Plaintext read-write tokens (from a Secret); stored hashed, added if missing. */
+        Optional<List<String>> readWriteTokens();
+
+        /** Plaintext read-only tokens (from a Secret); stored hashed, added if missing. */
+        Optional<List<String>> readOnlyTokens();
+
+        /** TTL of an entry written without one. */
+        Optional<Duration> defaultTtl();
+
+        /** The longest TTL (longer ones are clamped). */
+        Optional<Duration> maxTtl();
+
+        /** The largest argument, in bytes. */
+        Optional<Long> maxValueBytes();
+
+        /** How many keys the namespace may hold (approximately). */
+        Optional<Long> maxKeys();
+
+        /** Allowed command groups (Redis ACL categories). */
+        Optional<Set<String>> commands();
+
+        /** Requests per second on one replica. */
+        Optional<Integer> requestsPerSecond();
+    }
+
+    interface RedisSettings {
+
+        /** How often maxmemory and maxmemory-policy are read. */
+        @WithDefault("1M")
+        Duration evictionCheckEvery();
+
+        /** Whether the admin API may run CONFIG SET maxmemory-policy (volatile-* or noeviction only). */
+        @WithDefault("false")
+        boolean allowSetEvictionPolicy();
+    }
 }
