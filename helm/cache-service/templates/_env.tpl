@@ -1,5 +1,7 @@
-{{/* Env vars of this service beyond the shared infrastructure ones: the namespaces created at start. */}}
+{{/* Env vars of this service beyond the shared infrastructure ones: auth-service (admin tokens) and the namespaces created at start. */}}
 {{- define "cache-service.env" -}}
+- name: CACHE_AUTH_URL
+  value: {{ default (printf "http://%s:8080" (include "common.names.sibling" (dict "context" $ "chart" "auth-service"))) .Values.authUrl | quote }}
 {{- range $name, $ns := .Values.namespaces }}
 {{- $env := printf "CACHE_NAMESPACES_%s_" (upper $name) }}
 {{ include "common.secrets.env" (dict "env" (print $env "READ_WRITE_TOKENS") "secret" $ns.existingSecret "key" (default "read-write-token" $ns.readWriteTokenKey) "value" (printf "namespaces.%s.existingSecret" $name)) }}

@@ -192,6 +192,7 @@ class ChartTest {
         Deployment cache = deployments(RenderedObjects.parse(render("cache-service", "production-values.yaml"))).get(0);
         java.util.Map<String, String> env = new java.util.HashMap<>();
         env(cache).stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+        assertTrue(env.get("CACHE_AUTH_URL").endsWith("-auth-service:8080"), env.get("CACHE_AUTH_URL"));
         assertEquals("15m", env.get("CACHE_NAMESPACES_SHOP_DEFAULT_TTL"));
         assertEquals("262144", env.get("CACHE_NAMESPACES_SHOP_MAX_VALUE_BYTES"));
         assertEquals("string,hash,keyspace,connection", env.get("CACHE_NAMESPACES_SHOP_COMMANDS"));

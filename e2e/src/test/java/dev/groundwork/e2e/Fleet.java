@@ -103,6 +103,7 @@ public final class Fleet implements AutoCloseable {
             env.put("AUTH_GENERATE_LOCAL_KEYS", "true");
             env.put("GATEWAY_UPSTREAMS_AUTH", "http://127.0.0.1:" + ports.get("auth-service"));
             env.put("PAYMENT_AUTH_URL", "http://127.0.0.1:" + ports.get("auth-service"));
+            env.put("CACHE_AUTH_URL", "http://127.0.0.1:" + ports.get("auth-service"));
             env.put("STRIPE_WEBHOOK_SECRETS", STRIPE_WEBHOOK_SECRET);
             // Sign-up answers with a session at once, so that the tests get a token without a mailbox.
             env.put("AUTH_EMAIL_CONFIRM_SIGNUP", "false");

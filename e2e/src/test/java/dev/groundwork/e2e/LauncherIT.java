@@ -81,7 +81,8 @@ class LauncherIT {
         Map<String, String> local = localEnv();
         for (String key : List.of("GROUNDWORK_GATEWAY_URL", "GROUNDWORK_AUTH_URL", "GROUNDWORK_MAIL_UI_URL",
                 "GROUNDWORK_ADMIN_CLIENT_ID", "GROUNDWORK_ADMIN_CLIENT_SECRET", "GROUNDWORK_ADMIN_EMAIL",
-                "GROUNDWORK_ADMIN_PASSWORD", "STRIPE_WEBHOOK_SECRET")) {
+                "GROUNDWORK_ADMIN_PASSWORD", "STRIPE_WEBHOOK_SECRET", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN",
+                "UPSTASH_REDIS_REST_READONLY_TOKEN")) {
             assertTrue(local.containsKey(key) && !local.get(key).isBlank(), key + " in local.env");
             assertTrue(upOutput.contains(local.get(key)), key + " printed by up");
         }
@@ -96,10 +97,10 @@ class LauncherIT {
     void theRealAuthJsCycleWithConfirmationByMailPassesThroughTheGateway() throws Exception {
         Files.createDirectories(CLIENTS);
         Path sources = Path.of("src", "test", "js");
-        for (String file : List.of("package.json", "package-lock.json", "auth-js-cycle.mjs")) {
+        for (String file : List.of("package.json", "package-lock.json", "auth-js-cycle.mjs", "upstash-cycle.mjs")) {
             Files.copy(sources.resolve(file), CLIENTS.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.exists(CLIENTS.resolve("node_modules/@supabase/auth-js"))) {
+        if (!Files.exists(CLIENTS.resolve("node_modules/@supabase/auth-js")) || !Files.exists(CLIENTS.resolve("node_modules/@upstash/redis"))) {
             Run install = run(CLIENTS, Map.of(), 300, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
             assertEquals(0, install.exitCode(), install.output());
         }
@@ -108,8 +109,17 @@ class LauncherIT {
         assertTrue(cycle.output().contains("\"ok\":true"), cycle.output());
     }
 
+    /** The local namespace dev, with the real @upstash/redis configured from local.env alone, through the gateway. */
     @Test
     @Order(4)
+    void theRealUpstashClientUsesTheLocalCacheNamespaceThroughTheGateway() throws Exception {
+        Run cycle = run(CLIENTS, localEnv(), 120, "node", "upstash-cycle.mjs");
+        assertEquals(0, cycle.exitCode(), cycle.output());
+        assertTrue(cycle.output().contains("\"ok\":true"), cycle.output());
+    }
+
+    @Test
+    @Order(5)
     void theDemoPasses() throws Exception {
         Run demo = launcher(180, "demo");
         assertEquals(0, demo.exitCode(), demo.output());
@@ -117,7 +127,7 @@ class LauncherIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theLocalAdminUserSignsInWithTheAdminRole() throws Exception {
         Map<String, String> local = localEnv();
         String body = "{\"email\":\"" + local.get("GROUNDWORK_ADMIN_EMAIL") + "\",\"password\":\"" + local.get("GROUNDWORK_ADMIN_PASSWORD") + "\"}";
