@@ -34,6 +34,9 @@ public final class Fleet implements AutoCloseable {
 
     /** payment-service's webhook secret in the fleet (FleetIT signs Stripe events with it). */
     public static final String STRIPE_WEBHOOK_SECRET = "whsec_e2eFleetSecret0000000000000000";
+    /** The tokens of the cache namespace "suite", declared as the chart and ./groundwork up declare theirs. */
+    public static final String CACHE_TOKEN = "gwc_e2e_suite_read_write_0000000001";
+    public static final String CACHE_READ_ONLY_TOKEN = "gwc_e2e_suite_read_only_00000000002";
     public static final List<String> SERVICES = List.of("gateway", "auth-service", "payment-service",
             "cache-service", "monitoring-service");
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -104,6 +107,8 @@ public final class Fleet implements AutoCloseable {
             env.put("GATEWAY_UPSTREAMS_AUTH", "http://127.0.0.1:" + ports.get("auth-service"));
             env.put("PAYMENT_AUTH_URL", "http://127.0.0.1:" + ports.get("auth-service"));
             env.put("CACHE_AUTH_URL", "http://127.0.0.1:" + ports.get("auth-service"));
+            env.put("CACHE_NAMESPACES_SUITE_READ_WRITE_TOKENS", CACHE_TOKEN);
+            env.put("CACHE_NAMESPACES_SUITE_READ_ONLY_TOKENS", CACHE_READ_ONLY_TOKEN);
             env.put("STRIPE_WEBHOOK_SECRETS", STRIPE_WEBHOOK_SECRET);
             // Sign-up answers with a session at once, so that the tests get a token without a mailbox.
             env.put("AUTH_EMAIL_CONFIRM_SIGNUP", "false");

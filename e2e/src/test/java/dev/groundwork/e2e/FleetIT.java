@@ -170,12 +170,39 @@ class FleetIT {
     }
 
     /**
+     * cache-service's suite of the real {@code @upstash/redis} client (cache-service/src/test/js: strings, JSON,
+     * numbers, hashes, lists, sets, sorted sets, pipeline, multi, scan, expiry, errors and refusals, unicode and binary)
+     * against the gateway's public {@code /cache/v1/redis}, as an app outside the cluster uses it.
+     */
+    @Test
+    @Order(7)
+    void theRealUpstashClientSuitePassesThroughTheGateway() throws Exception {
+        fleet.awaitReady(Duration.ofSeconds(60));
+        java.nio.file.Path client = java.nio.file.Path.of("target", "upstash-client").toAbsolutePath();
+        Files.createDirectories(client);
+        for (String file : List.of("package.json", "package-lock.json", "upstash-suite.mjs")) {
+            Files.copy(java.nio.file.Path.of("..", "cache-service", "src", "test", "js", file), client.resolve(file),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.exists(client.resolve("node_modules/@upstash/redis"))) {
+            Commands.Run install = Commands.run(client, java.util.Map.of(), 300, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
+            assertEquals(0, install.exitCode(), install.output());
+        }
+        Commands.Run suite = Commands.run(client, java.util.Map.of(
+                "UPSTASH_REDIS_REST_URL", fleet.url("gateway").resolve("/cache/v1/redis").toString(),
+                "UPSTASH_REDIS_REST_TOKEN", Fleet.CACHE_TOKEN,
+                "UPSTASH_REDIS_REST_READONLY_TOKEN", Fleet.CACHE_READ_ONLY_TOKEN), 180, "node", "upstash-suite.mjs");
+        assertEquals(0, suite.exitCode(), suite.output());
+        assertTrue(suite.output().contains("all ok"), suite.output());
+    }
+
+    /**
      * A rollout under load: SIGTERM reaches the gateway and auth-service while sign-ins are in flight through both.
      * Each of those requests still gets its answer (the services wait for in-flight requests,
      * {@code quarkus.shutdown.timeout}), and then both processes exit.
      */
     @Test
-    @Order(7)
+    @Order(8)
     void aStopUnderLoadFinishesTheRequestsInFlight() throws Exception {
         fleet.awaitReady(Duration.ofSeconds(60));
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -212,7 +239,7 @@ class FleetIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theFleetStopsCleanly() {
         fleet.close();
         for (String service : Fleet.SERVICES) {

@@ -1,5 +1,6 @@
 package dev.groundwork.e2e;
 
+import dev.groundwork.e2e.Commands.Run;
 import dev.groundwork.infra.RedisUrl;
 import dev.groundwork.testsupport.RealInfrastructure;
 import dev.groundwork.testsupport.TestServers;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -168,9 +168,6 @@ class LauncherIT {
         }
     }
 
-    private record Run(int exitCode, String output) {
-    }
-
     private static Run launcher(int timeoutSeconds, String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("groundwork").toString()));
         command.addAll(List.of(arguments));
@@ -178,17 +175,7 @@ class LauncherIT {
     }
 
     private static Run run(Path directory, Map<String, String> env, int timeoutSeconds, String... command) throws Exception {
-        Path output = Files.createTempFile("launcher-it", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor();
-            return new Run(-1, "timed out after " + timeoutSeconds + " s:\n" + Files.readString(output));
-        }
-        return new Run(process.exitValue(), Files.readString(output));
+        return Commands.run(directory, env, timeoutSeconds, command);
     }
 
     private static void deleteRecursively(Path directory) throws IOException {
