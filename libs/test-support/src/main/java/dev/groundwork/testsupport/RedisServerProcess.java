@@ -92,10 +92,32 @@ public final class RedisServerProcess implements AutoCloseable {
         stop();
     }
 
+    /** Ports handed out by this JVM, never handed out twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now, for a process the test starts. Below Linux's ephemeral range (32768 and up): a port the OS
+     * picks for {@code new ServerSocket(0)} comes from that range, and so do the source ports of every outgoing
+     * connection, so between the pick and the bind a service's own connections to Postgres or Redis could take it
+     * (TransactionPoolerIT's auth-service once failed to bind its management port that way).
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new java.net.InetSocketAddress(port));
+            } catch (IOException taken) {
+                continue;
+            }
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
         }
+        throw new IOException("no free port found between 20000 and 32000");
     }
 }
