@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # cache-service benchmark (bench/cache.md): GET hits through the Upstash REST API, directly and through the gateway,
 # next to redis-benchmark GET on the same Redis, at the same concurrency, in one run on this machine; then the p99
-# of the direct API at a paced rate of half its measured maximum. Needs wrk, redis-benchmark (redis-tools), Node,
-# Postgres and Redis.
+# of the direct API at a paced rate of half its measured maximum (bench/paced.c, open loop). Needs wrk,
+# redis-benchmark (redis-tools), a C compiler, Postgres and Redis.
 # Usage: bench/cache.sh [seconds] [connections] [warm-up seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,10 +21,11 @@ trap cleanup EXIT
 
 echo "== machine"
 echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-java -version 2>&1 | head -1; redis-server --version; wrk --version 2>&1 | head -1 || true; node --version
+java -version 2>&1 | head -1; redis-server --version; wrk --version 2>&1 | head -1 || true
 
 echo "== build"
 ./mvnw -B -q install -DskipTests -pl cache-service,gateway -am
+cc -O2 -o "$work/paced" bench/paced.c
 
 database=groundwork_bench_cache
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database" 2>/dev/null
@@ -67,5 +68,5 @@ BENCH_TOKEN=unknown wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/
 max=$(awk '/Requests\/sec/ {printf "%d", $2}' "$work/wrk-direct.txt")
 for rate in $((max / 2)) $((max / 4)); do
   echo "== paced: direct at ${rate}/s (maximum $max/s), $connections connections"
-  node bench/paced.mjs http://127.0.0.1:18083/cache/v1/redis "$token" "$rate" "$seconds" "$connections"
+  "$work/paced" 127.0.0.1 18083 /cache/v1/redis '["GET","bench:key"]' "Bearer $token" "$rate" "$seconds" "$connections" || true
 done

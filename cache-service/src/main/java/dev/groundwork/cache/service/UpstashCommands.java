@@ -6,7 +6,6 @@ import dev.groundwork.cache.service.Reply.Failure;
 import dev.groundwork.cache.service.Reply.Outcome;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.mutiny.redis.client.Command;
@@ -32,7 +31,7 @@ public class UpstashCommands {
     private static final int KEYS_SCAN_COUNT = 1000;
 
     @Inject
-    Redis redis;
+    PipelinedRedis pipelined;
     @Inject
     CommandPolicy policy;
     @Inject
@@ -117,7 +116,7 @@ public class UpstashCommands {
             }
         }
         batch.add(Request.cmd(Command.EXEC));
-        return redis.batch(batch)
+        return pipelined.batch(batch)
                 .onFailure().transform(this::failure)
                 .map(responses -> {
                     Object exec = Reply.of(responses.get(responses.size() - 1));
@@ -154,7 +153,7 @@ public class UpstashCommands {
         List<Request> expires = expires(access, p);
         Uni<Object> result;
         if (expires.isEmpty()) {
-            result = verified.chain(() -> redis.send(request(p.argv())))
+            result = verified.chain(() -> "read".equals(p.kind()) ? pipelined.read(request(p.argv())) : pipelined.send(request(p.argv())))
                     .map(Reply::of)
                     .onFailure(e -> !(e instanceof CacheError)).recoverWithUni(e -> redisError(e));
         } else {
@@ -163,7 +162,7 @@ public class UpstashCommands {
             batch.add(request(p.argv()));
             batch.addAll(expires);
             batch.add(Request.cmd(Command.EXEC));
-            result = verified.chain(() -> redis.batch(batch))
+            result = verified.chain(() -> pipelined.batch(batch))
                     .map(responses -> {
                         Object exec = Reply.of(responses.get(responses.size() - 1));
                         return exec instanceof List<?> list ? list.get(0) : exec;
@@ -202,7 +201,7 @@ public class UpstashCommands {
         Request getKeys = Request.cmd(Command.COMMAND).arg("GETKEYS");
         p.argv().forEach(getKeys::arg);
         byte[] prefix = Keys.bytes(access.prefix());
-        return redis.send(getKeys)
+        return pipelined.send(getKeys)
                 .onFailure().recoverWithUni(e -> redisError(e).map(f -> null))
                 .map(keys -> {
                     if (keys != null) {
@@ -237,7 +236,7 @@ public class UpstashCommands {
     /** Walks SCAN with the pattern; adds the keys found (without prefix) to {@code found}, or unlinks them when it is null. */
     private Uni<Void> scanFrom(String cursor, byte[] pattern, byte[] prefix, List<Object> found) {
         Request scan = Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(KEYS_SCAN_COUNT);
-        return redis.send(scan).chain(page -> {
+        return pipelined.send(scan).chain(page -> {
             String next = page.get(0).toString();
             Uni<Void> done = Uni.createFrom().voidItem();
             if (found == null) {
@@ -251,7 +250,7 @@ public class UpstashCommands {
                     }
                 }
                 if (keys > 0) {
-                    done = redis.send(unlink).replaceWithVoid();
+                    done = pipelined.send(unlink).replaceWithVoid();
                 }
             } else if (found != null) {
                 for (Response key : page.get(1)) {
@@ -288,7 +287,7 @@ public class UpstashCommands {
         if (e instanceof CacheError) {
             return e;
         }
-        if (e instanceof io.vertx.redis.client.impl.types.ErrorType error) {
+        if (e instanceof io.vertx.redis.client.impl.types.ErrorType error && !PipelinedRedis.connectionLost(e)) {
             return CacheError.badRequest(error.getMessage());
         }
         io.quarkus.logging.Log.warnf("Redis call failed: %s", e.toString());
