@@ -2,7 +2,7 @@
 # cache-service benchmark (bench/cache.md): GET hits through the Upstash REST API, directly and through the gateway,
 # next to redis-benchmark GET on the same Redis, at the same concurrency, in one run on this machine; then the p99
 # of the direct API at a paced rate of half its measured maximum (bench/paced.c, open loop). Needs wrk,
-# redis-benchmark (redis-tools), a C compiler, Postgres and Redis.
+# redis-benchmark (redis-tools), nginx (the paced runs' reference), a C compiler, Postgres and Redis.
 # Usage: bench/cache.sh [seconds] [connections] [warm-up seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,14 @@ trap cleanup EXIT
 echo "== machine"
 echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 java -version 2>&1 | head -1; redis-server --version; wrk --version 2>&1 | head -1 || true
+# A DAMON reclaim daemon (a VM's memory balloon) samples memory every few hundred ms, and each pass stalls the JVM
+# for tens of milliseconds: the paced p99 depends on it, so the run says whether one is on.
+for kdamond in /sys/kernel/mm/damon/admin/kdamonds/*/; do
+  [ -f "$kdamond/state" ] || continue
+  echo "DAMON $(basename "$kdamond"): $(cat "$kdamond/state"), sampling every" \
+    "$(cat "$kdamond/contexts/0/monitoring_attrs/intervals/sample_us" 2>/dev/null) µs," \
+    "action $(cat "$kdamond/contexts/0/schemes/0/action" 2>/dev/null)"
+done
 
 echo "== build"
 ./mvnw -B -q install -DskipTests -pl cache-service,gateway -am
@@ -65,8 +73,21 @@ echo "== wrk direct, unknown token: the HTTP and token path without Redis"
 BENCH_TOKEN=unknown wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/cache-get.lua http://127.0.0.1:18083/cache/v1/redis \
   | grep -E "Requests/sec|Latency |50%|99%"
 
+# The reference for the paced runs: nginx answering the same JSON at once, at the same rates: what the generator
+# and the machine add by themselves.
+cat >"$work/nginx.conf" <<EOF
+worker_processes 1; daemon off; pid $work/nginx.pid; error_log $work/nginx.log;
+events { worker_connections 1024; }
+http { access_log off; keepalive_requests 100000000; keepalive_timeout 600s;
+  server { listen 127.0.0.1:18099; location / { default_type application/json; return 200 '{"result":"dnZ2"}'; } } }
+EOF
+nginx -c "$work/nginx.conf" &
+pids+=($!)
+sleep 1
+
 max=$(awk '/Requests\/sec/ {printf "%d", $2}' "$work/wrk-direct.txt")
 for rate in $((max / 2)) $((max / 4)); do
-  echo "== paced: direct at ${rate}/s (maximum $max/s), $connections connections"
+  echo "== paced at ${rate}/s (the direct maximum was $max/s), $connections connections: cache-service direct, then nginx"
   "$work/paced" 127.0.0.1 18083 /cache/v1/redis '["GET","bench:key"]' "Bearer $token" "$rate" "$seconds" "$connections" || true
+  "$work/paced" 127.0.0.1 18099 /cache/v1/redis '["GET","bench:key"]' "Bearer $token" "$rate" "$seconds" "$connections" || true
 done

@@ -70,13 +70,6 @@ public class CommandCatalog {
             return keySpecs.stream().allMatch(KeySpec::known);
         }
 
-        /** The data-type groups (ACL categories without read/write/fast/slow). */
-        public Set<String> typeGroups() {
-            Set<String> out = new HashSet<>(groups);
-            out.removeAll(GENERIC_GROUPS);
-            return out;
-        }
-
         public boolean arityOk(int argc) {
             return arity >= 0 ? argc == arity : argc >= -arity;
         }

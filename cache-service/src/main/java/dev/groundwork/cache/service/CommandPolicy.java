@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.TreeSet;
 
 /**
@@ -43,6 +44,8 @@ public class CommandPolicy {
             "scripting", "a Lua script or function can reach any key, whatever keys it declares",
             "blocking", "blocking commands hold a shared connection",
             "transaction", "use the /multi-exec endpoint for a transaction");
+
+    private static final Pattern NOT_PRINTABLE = Pattern.compile("[^\\x20-\\x7e]");
 
     @Inject
     CommandCatalog catalog;
@@ -161,13 +164,19 @@ public class CommandPolicy {
     }
 
     private static void checkGroups(String shown, CommandInfo info, Policy policy) {
-        Set<String> needed = new HashSet<>(info.typeGroups());
-        // KEYS and FLUSHDB are @dangerous as Redis runs them; ours are namespace-bound SCAN walks.
-        needed.remove("dangerous");
-        if (needed.isEmpty()) {
-            needed = Set.of("keyspace");
+        // Every data-type group of the command must be allowed; a command of none counts as keyspace. KEYS and
+        // FLUSHDB are @dangerous as Redis runs them; ours are namespace-bound SCAN walks. (No allocation: per request.)
+        boolean typed = false;
+        for (String group : info.groups()) {
+            if (CommandCatalog.GENERIC_GROUPS.contains(group) || group.equals("dangerous")) {
+                continue;
+            }
+            typed = true;
+            if (!policy.commands().contains(group)) {
+                throw new CacheError(403, CacheError.GROUP_NOT_ALLOWED.formatted(shown));
+            }
         }
-        if (!policy.commands().containsAll(needed)) {
+        if (!typed && !policy.commands().contains("keyspace")) {
             throw new CacheError(403, CacheError.GROUP_NOT_ALLOWED.formatted(shown));
         }
     }
@@ -255,8 +264,9 @@ public class CommandPolicy {
     }
 
     /** A command name as the client may see it again: no control characters, bounded. */
+    /** The name as error messages show it: printable ASCII, at most 40 characters. */
     static String printable(String name) {
-        String clean = name.replaceAll("[^\\x20-\\x7e]", "?");
+        String clean = NOT_PRINTABLE.matcher(name).find() ? NOT_PRINTABLE.matcher(name).replaceAll("?") : name;
         return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;
     }
 }
