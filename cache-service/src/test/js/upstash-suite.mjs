@@ -92,6 +92,14 @@ const checks = {
     } while (cursor !== "0");
     assert.deepEqual(found.sort(), ["scan:1", "scan:2", "scan:3"]);
     assert.deepEqual((await redis.keys("scan:*")).sort(), ["scan:1", "scan:2", "scan:3"]);
+    assert.ok((await redis.dbsize()) >= 3, "dbsize counts the namespace's keys");
+  },
+  async streams() {
+    await redis.del("signups");
+    const id = await redis.xadd("signups", "*", { user: "ada" });
+    const [[stream, entries]] = await redis.xread("signups", "0");
+    assert.equal(stream, "signups");
+    assert.deepEqual(entries, [[id, ["user", "ada"]]]);
   },
   async expiry() {
     await redis.set("short", "v", { ex: 100 });
@@ -108,7 +116,7 @@ const checks = {
     await rejects(redis.flushall(), /not available/);
     await rejects(redis.eval("return redis.call('get', 'gw:anything')", [], []), /not available/);
     await rejects(redis.publish("channel", "message"), /not available/);
-    await rejects(redis.dbsize(), /not available/);
+    await rejects(redis.xread("a-stream", "0", { blockMS: 10 }), /not available/);
   },
   async unicodeAndBinary() {
     await redis.set("ключ 🔑", "значение ✓ — 値");

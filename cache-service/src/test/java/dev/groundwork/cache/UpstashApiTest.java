@@ -305,4 +305,32 @@ class UpstashApiTest {
     static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void dbsizeCountsOnlyTheNamespacesKeys() {
+        Upstash.command(ALPHA_RW, "SET", "counted", "1").statusCode(200);
+        RawRedis.call(redis, "SET", "not-a-namespace-key", "x");
+        long alphaKeys = RawRedis.call(redis, "KEYS", "cache:alpha:*").size();
+        Upstash.command(ALPHA_RW, "DBSIZE").statusCode(200).body("result", equalTo((int) alphaKeys));
+        Upstash.command(ALPHA_RO, "DBSIZE").statusCode(200).body("result", equalTo((int) alphaKeys));
+    }
+
+    @Test
+    void streamsAreReadWithoutBlockAndTheirNamesComeBackWithoutThePrefix() {
+        Upstash.command(ALPHA_RW, "DEL", "orders").statusCode(200);
+        String id = Upstash.command(ALPHA_RW, "XADD", "orders", "*", "item", "book").statusCode(200).extract().path("result");
+        Upstash.command(ALPHA_RW, "XREAD", "COUNT", 10, "STREAMS", "orders", "0").statusCode(200)
+                .body("result[0][0]", equalTo("orders"))
+                .body("result[0][1][0][0]", equalTo(id))
+                .body("result[0][1][0][1]", equalTo(List.of("item", "book")));
+        Upstash.command(ALPHA_RW, "XGROUP", "CREATE", "orders", "shipping", "0").statusCode(200);
+        Upstash.command(ALPHA_RW, "XREADGROUP", "GROUP", "shipping", "worker-1", "COUNT", 1, "STREAMS", "orders", ">")
+                .statusCode(200).body("result[0][0]", equalTo("orders")).body("result[0][1][0][0]", equalTo(id));
+        // With BLOCK they would hold up the connection that every request of the event loop shares: refused.
+        Upstash.command(ALPHA_RW, "XREAD", "BLOCK", 10, "STREAMS", "orders", "$").statusCode(403);
+        // XREADGROUP moves entries to the pending list: a write, not for a read-only token.
+        Upstash.command(ALPHA_RO, "XREADGROUP", "GROUP", "shipping", "worker-2", "STREAMS", "orders", ">").statusCode(403);
+        Upstash.command(ALPHA_RO, "XREAD", "STREAMS", "orders", "0").statusCode(200).body("result[0][0]", equalTo("orders"));
+    }
+
 }

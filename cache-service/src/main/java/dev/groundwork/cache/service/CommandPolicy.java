@@ -27,12 +27,13 @@ public class CommandPolicy {
     /** Commands with no key that are still harmless to every namespace. */
     static final Set<String> KEYLESS = Set.of("ping", "echo");
     /** Commands rewritten to see or touch only the namespace (their results lose the prefix). */
-    static final Set<String> NAMESPACE_SCANS = Set.of("scan", "keys", "flushdb");
+    static final Set<String> NAMESPACE_SCANS = Set.of("scan", "keys", "flushdb", "dbsize");
+    /** Flagged blocking by Redis, but they only block with a BLOCK argument: without it they run. */
+    static final Set<String> STREAM_READS = Set.of("xread", "xreadgroup");
     /** Commands whose keys Redis describes but which still reach outside the namespace's database, and why. */
     static final Map<String, String> OUTSIDE = Map.of(
             "move", "it moves a key to another Redis database",
             "randomkey", "it would pick a key of any namespace",
-            "dbsize", "it counts every namespace's keys",
             "flushall", "it would delete every namespace's keys",
             "select", "a namespace lives in one Redis database",
             "swapdb", "a namespace lives in one Redis database");
@@ -63,7 +64,9 @@ public class CommandPolicy {
         /** A walk of SCAN with that MATCH. */
         KEYS,
         /** A walk of SCAN with that MATCH, unlinking what it finds: the namespace's keys, never the database. */
-        FLUSHDB
+        FLUSHDB,
+        /** A walk of SCAN with that MATCH, counting what it finds. */
+        DBSIZE
     }
 
     /**
@@ -104,16 +107,19 @@ public class CommandPolicy {
                 }
                 return new Prepared(name, argv, List.of(), "write", false, false, Rewrite.FLUSHDB);
             }
-            return name.equals("scan")
-                    ? new Prepared(name, scan(access, argv), List.of(), "read", false, false, Rewrite.SCAN)
-                    : new Prepared(name, argv, List.of(), "read", false, false, Rewrite.KEYS);
+            return switch (name) {
+                case "scan" -> new Prepared(name, scan(access, argv), List.of(), "read", false, false, Rewrite.SCAN);
+                case "dbsize" -> new Prepared(name, argv, List.of(), "read", false, false, Rewrite.DBSIZE);
+                default -> new Prepared(name, argv, List.of(), "read", false, false, Rewrite.KEYS);
+            };
         }
+        boolean blocks = !STREAM_READS.contains(name) || hasArgument(argv, "block");
         for (String group : info.groups()) {
-            if (GROUP_REASONS.containsKey(group) && !KEYLESS.contains(name)) {
+            if (GROUP_REASONS.containsKey(group) && !KEYLESS.contains(name) && (blocks || !group.equals("blocking"))) {
                 throw CacheError.refused(shown, GROUP_REASONS.get(group));
             }
         }
-        if (info.flags().contains("admin") || info.flags().contains("pubsub") || info.flags().contains("blocking")) {
+        if (info.flags().contains("admin") || info.flags().contains("pubsub") || (blocks && info.flags().contains("blocking"))) {
             throw CacheError.refused(shown, "it reaches outside a namespace");
         }
         if (name.equals("copy")) {
@@ -164,11 +170,13 @@ public class CommandPolicy {
     }
 
     private static void checkGroups(String shown, CommandInfo info, Policy policy) {
-        // Every data-type group of the command must be allowed; a command of none counts as keyspace. KEYS and
-        // FLUSHDB are @dangerous as Redis runs them; ours are namespace-bound SCAN walks. (No allocation: per request.)
+        // Every data-type group of the command must be allowed; a command of none counts as keyspace. The groups
+        // that are never allowed were checked before, with their exceptions: KEYS and FLUSHDB are @dangerous as
+        // Redis runs them (ours are namespace-bound SCAN walks), XREAD is @blocking only with BLOCK. (No allocation:
+        // this runs per request.)
         boolean typed = false;
         for (String group : info.groups()) {
-            if (CommandCatalog.GENERIC_GROUPS.contains(group) || group.equals("dangerous")) {
+            if (CommandCatalog.GENERIC_GROUPS.contains(group) || GROUP_REASONS.containsKey(group)) {
                 continue;
             }
             typed = true;
@@ -264,6 +272,15 @@ public class CommandPolicy {
     }
 
     /** A command name as the client may see it again: no control characters, bounded. */
+    private static boolean hasArgument(List<byte[]> argv, String word) {
+        for (int i = 1; i < argv.size(); i++) {
+            if (new String(argv.get(i), StandardCharsets.UTF_8).equalsIgnoreCase(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The name as error messages show it: printable ASCII, at most 40 characters. */
     static String printable(String name) {
         String clean = NOT_PRINTABLE.matcher(name).find() ? NOT_PRINTABLE.matcher(name).replaceAll("?") : name;

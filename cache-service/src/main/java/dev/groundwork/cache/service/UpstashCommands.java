@@ -97,7 +97,7 @@ public class UpstashCommands {
         List<Prepared> prepared = new ArrayList<>();
         for (List<byte[]> argv : commands) {
             Prepared p = prepare(access, argv);
-            if (p.rewrite() == CommandPolicy.Rewrite.KEYS || p.rewrite() == CommandPolicy.Rewrite.FLUSHDB || p.movableKeys()) {
+            if (p.rewrite() != CommandPolicy.Rewrite.NONE && p.rewrite() != CommandPolicy.Rewrite.SCAN || p.movableKeys()) {
                 stats.refused(access.namespace(), "command");
                 throw CacheError.refused(p.name(), "it cannot run inside a transaction here (run it on its own)");
             }
@@ -144,10 +144,13 @@ public class UpstashCommands {
     private Uni<Object> run(Access access, Prepared p) {
         stats.command(access.namespace(), p.kind());
         if (p.rewrite() == CommandPolicy.Rewrite.KEYS) {
-            return keys(access, p);
+            return keys(access, p.argv().get(1));
         }
         if (p.rewrite() == CommandPolicy.Rewrite.FLUSHDB) {
             return flush(access);
+        }
+        if (p.rewrite() == CommandPolicy.Rewrite.DBSIZE) {
+            return keys(access, Keys.bytes("*")).map(keys -> (Object) (long) ((List<?>) keys).size());
         }
         Uni<Void> verified = p.movableKeys() ? verifyKeys(access, p) : Uni.createFrom().voidItem();
         List<Request> expires = expires(access, p);
@@ -180,6 +183,11 @@ public class UpstashCommands {
         }
         if (p.rewrite() == CommandPolicy.Rewrite.SCAN && result instanceof List<?> page && page.size() == 2 && page.get(1) instanceof List<?> keys) {
             return List.of(page.get(0), keys.stream().map(k -> k instanceof byte[] b ? Keys.stripped(prefix, b) : k).toList());
+        }
+        if (CommandPolicy.STREAM_READS.contains(p.name()) && result instanceof List<?> streams) {
+            // [[stream, entries], …]: each stream's name loses the prefix.
+            return streams.stream().map(stream -> stream instanceof List<?> pair && !pair.isEmpty() && pair.get(0) instanceof byte[] key
+                    ? java.util.Arrays.asList(Keys.stripped(prefix, key), pair.get(1)) : stream).toList();
         }
         if (KEY_IN_REPLY.contains(p.name()) && result instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof byte[] key) {
             List<Object> out = new ArrayList<>(list);
@@ -217,9 +225,9 @@ public class UpstashCommands {
     }
 
     /** KEYS as a walk of SCAN with the namespace's MATCH: never the O(all keys) KEYS on the shared Redis. */
-    private Uni<Object> keys(Access access, Prepared p) {
+    private Uni<Object> keys(Access access, byte[] clientPattern) {
         byte[] prefix = Keys.bytes(access.prefix());
-        byte[] pattern = Keys.prefixed(prefix, p.argv().get(1));
+        byte[] pattern = Keys.prefixed(prefix, clientPattern);
         List<Object> found = new ArrayList<>();
         return scanFrom("0", pattern, prefix, found).map(done -> (Object) found)
                 .onFailure(e -> !(e instanceof CacheError)).recoverWithUni(e -> redisError(e));
