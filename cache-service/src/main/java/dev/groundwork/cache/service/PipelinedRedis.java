@@ -131,8 +131,14 @@ public class PipelinedRedis {
                     }
                     return;
                 }
-                // An error reply to one read (WRONGTYPE, say) fails the whole batch, and so does a lost connection:
-                // each read is sent again on its own, for its own reply. A read changes nothing, so twice is harmless.
+                if (!(written.cause() instanceof ErrorType)) {
+                    // No connection could be opened (Redis is away): one attempt for the batch, not one per read.
+                    flushing.forEach(read -> read.complete(Future.failedFuture(written.cause())));
+                    return;
+                }
+                // An error reply to one read (WRONGTYPE, say) fails the whole batch, and so does a connection closed
+                // under it: each read is sent again on its own, for its own reply. A read changes nothing, so twice
+                // is harmless.
                 for (Read read : flushing) {
                     connection().compose(c -> c.send(read.request())).onComplete(read::complete);
                 }
