@@ -271,7 +271,6 @@ public class CommandPolicy {
         return out;
     }
 
-    /** A command name as the client may see it again: no control characters, bounded. */
     private static boolean hasArgument(List<byte[]> argv, String word) {
         for (int i = 1; i < argv.size(); i++) {
             if (new String(argv.get(i), StandardCharsets.UTF_8).equalsIgnoreCase(word)) {
@@ -281,9 +280,9 @@ public class CommandPolicy {
         return false;
     }
 
-    /** The name as error messages show it: printable ASCII, at most 40 characters. */
+    /** A command name as the client may see it again: no control characters, bounded. */
     static String printable(String name) {
-        String clean = NOT_PRINTABLE.matcher(name).find() ? NOT_PRINTABLE.matcher(name).replaceAll("?") : name;
+        String clean = NOT_PRINTABLE.matcher(name).replaceAll("?");
         return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;
     }
 }

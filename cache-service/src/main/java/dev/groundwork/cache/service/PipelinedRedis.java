@@ -119,8 +119,7 @@ public class PipelinedRedis {
             List<Read> flushing = reads;
             reads = new ArrayList<>();
             if (flushing.size() == 1) {
-                Read read = flushing.get(0);
-                connection().compose(c -> c.send(read.request())).onComplete(read::complete);
+                sendAlone(flushing.get(0));
                 return;
             }
             List<io.vertx.redis.client.Request> commands = flushing.stream().map(Read::request).toList();
@@ -139,10 +138,12 @@ public class PipelinedRedis {
                 // An error reply to one read (WRONGTYPE, say) fails the whole batch, and so does a connection closed
                 // under it: each read is sent again on its own, for its own reply. A read changes nothing, so twice
                 // is harmless.
-                for (Read read : flushing) {
-                    connection().compose(c -> c.send(read.request())).onComplete(read::complete);
-                }
+                flushing.forEach(this::sendAlone);
             });
+        }
+
+        private void sendAlone(Read read) {
+            connection().compose(c -> c.send(read.request())).onComplete(read::complete);
         }
     }
 }

@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -97,7 +98,7 @@ public class UpstashCommands {
         List<Prepared> prepared = new ArrayList<>();
         for (List<byte[]> argv : commands) {
             Prepared p = prepare(access, argv);
-            if (p.rewrite() != CommandPolicy.Rewrite.NONE && p.rewrite() != CommandPolicy.Rewrite.SCAN || p.movableKeys()) {
+            if ((p.rewrite() != CommandPolicy.Rewrite.NONE && p.rewrite() != CommandPolicy.Rewrite.SCAN) || p.movableKeys()) {
                 stats.refused(access.namespace(), "command");
                 throw CacheError.refused(p.name(), "it cannot run inside a transaction here (run it on its own)");
             }
@@ -187,7 +188,7 @@ public class UpstashCommands {
         if (CommandPolicy.STREAM_READS.contains(p.name()) && result instanceof List<?> streams) {
             // [[stream, entries], …]: each stream's name loses the prefix.
             return streams.stream().map(stream -> stream instanceof List<?> pair && !pair.isEmpty() && pair.get(0) instanceof byte[] key
-                    ? java.util.Arrays.asList(Keys.stripped(prefix, key), pair.get(1)) : stream).toList();
+                    ? Arrays.asList(Keys.stripped(prefix, key), pair.get(1)) : stream).toList();
         }
         if (KEY_IN_REPLY.contains(p.name()) && result instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof byte[] key) {
             List<Object> out = new ArrayList<>(list);
