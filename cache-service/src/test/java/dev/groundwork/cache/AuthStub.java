@@ -66,6 +66,11 @@ public class AuthStub implements QuarkusTestResourceLifecycleManager {
                 Map.entry("cache.namespaces.tight.requests-per-second", "30"),
                 Map.entry("cache.namespaces.js.read-write-tokens", JS_RW),
                 Map.entry("cache.namespaces.js.read-only-tokens", JS_RO),
+                // The entries API (EntriesApiTest): a stale window and long waits, namespaces users may read or write.
+                Map.entry("cache.namespaces.pages.stale-while-revalidate", "PT2S"),
+                Map.entry("cache.namespaces.pages.lease-wait", "PT5S"),
+                Map.entry("cache.namespaces.users-read.user-access", "read"),
+                Map.entry("cache.namespaces.users-write.user-access", "read-write"),
                 // Tests count keys themselves (NamespaceStats.count()).
                 Map.entry("cache.count-every", "1H"));
     }
@@ -98,16 +103,33 @@ public class AuthStub implements QuarkusTestResourceLifecycleManager {
         return token(List.of());
     }
 
+    /** A signed-in user's token of this session (Supabase's claims). */
+    public static String userToken(String sessionId) {
+        return token(UUID.randomUUID().toString(), "authenticated", List.of(), sessionId);
+    }
+
+    /** A service account's token from client_credentials: its scopes are its roles, its role claim {@code service}. */
+    public static String serviceToken(String... scopes) {
+        return token("client-" + UUID.randomUUID(), "service", List.of(scopes), null);
+    }
+
     private static String token(List<String> roles) {
+        return token(UUID.randomUUID().toString(), "authenticated", roles, null);
+    }
+
+    private static String token(String subject, String role, List<String> roles, String sessionId) {
         try {
             JwtClaims claims = new JwtClaims();
             claims.setIssuer(base + "/auth/v1");
             claims.setAudience("authenticated");
-            claims.setSubject(UUID.randomUUID().toString());
+            claims.setSubject(subject);
+            if (sessionId != null) {
+                claims.setClaim("session_id", sessionId);
+            }
             claims.setExpirationTimeMinutesInTheFuture(15);
             claims.setIssuedAtToNow();
             claims.setClaim("email", "ops@example.com");
-            claims.setClaim("role", "authenticated");
+            claims.setClaim("role", role);
             claims.setClaim("app_metadata", Map.of("provider", "email", "roles", roles));
             JsonWebSignature jws = new JsonWebSignature();
             jws.setPayload(claims.toJson());

@@ -37,6 +37,31 @@ public interface CacheConfig {
     @WithDefault("1000")
     int requestsPerSecond();
 
+    /**
+     * The entries API's stale-while-revalidate window, for namespaces that name none: how long past its TTL an entry
+     * is still served (marked stale) while one caller refreshes it. 0: an entry is gone at its TTL.
+     */
+    @WithDefault("0S")
+    Duration staleWhileRevalidate();
+
+    /** How long the caller that missed may take to fill the key before another caller gets the lease (at most 60 s). */
+    @WithDefault("5S")
+    Duration leaseTtl();
+
+    /** How long a miss waits for another caller's fill before it is answered as a miss (at most 10 s). */
+    @WithDefault("500MS")
+    Duration leaseWait();
+
+    /** What user tokens may do with entries, for namespaces that name none: {@code none}, {@code read}, {@code read-write}. */
+    @WithDefault("none")
+    String userAccess();
+
+    /**
+     * Event-driven invalidation: by mapping name, an event type and the tags its events invalidate (in every
+     * namespace, or those listed). The fleet's defaults are in application.properties.
+     */
+    Map<String, Invalidation> invalidations();
+
     /** The largest REST request body, in bytes; larger ones are refused with a 400 in Upstash's format. */
     @WithDefault("2097152")
     int maxRequestBytes();
@@ -85,6 +110,34 @@ public interface CacheConfig {
 
         /** Requests per second on one replica. */
         Optional<Integer> requestsPerSecond();
+
+        /** The entries API's stale-while-revalidate window. */
+        Optional<Duration> staleWhileRevalidate();
+
+        /** How long a lease on a missing key lives. */
+        Optional<Duration> leaseTtl();
+
+        /** How long a miss waits for another caller's fill. */
+        Optional<Duration> leaseWait();
+
+        /** What user tokens may do with entries: {@code none}, {@code read}, {@code read-write}. */
+        Optional<String> userAccess();
+    }
+
+    /** Events of one type invalidate tags. */
+    interface Invalidation {
+
+        /** The CloudEvents type, e.g. {@code dev.groundwork.billing.subscription.changed.v1} (identity and billing events). */
+        String eventType();
+
+        /**
+         * Tags to invalidate, with placeholders filled from the event: {@code {subject}} (the user id for the fleet's
+         * events) and {@code {data.<field>}} (a top-level field of its data), e.g. {@code user:{data.userId}}.
+         */
+        List<String> tags();
+
+        /** Only these namespaces; all when left out. */
+        Optional<Set<String>> namespaces();
     }
 
     interface RedisSettings {

@@ -27,6 +27,16 @@ public class CacheNamespace extends PanacheEntityBase {
     public String commands;
     @Column(name = "requests_per_second")
     public int requestsPerSecond;
+    /** The entries API's stale-while-revalidate window. */
+    @Column(name = "stale_seconds")
+    public long staleSeconds;
+    @Column(name = "lease_ttl_millis")
+    public long leaseTtlMillis;
+    @Column(name = "lease_wait_millis")
+    public long leaseWaitMillis;
+    /** What user tokens may do with the namespace's entries: none, read, read-write. */
+    @Column(name = "user_access")
+    public String userAccess;
     /** Declared in configuration (created or updated at every start). */
     public boolean declared;
     @Column(name = "created_at")

@@ -41,10 +41,12 @@ public class AdminResource {
 
     /** A policy as the API takes it: durations in ISO-8601 ({@code PT1H}); a field left out stays as it is. */
     public record PolicyBody(Duration defaultTtl, Duration maxTtl, Long maxValueBytes, Long maxKeys, Set<String> commands,
-                             Integer requestsPerSecond) {
+                             Integer requestsPerSecond, Duration staleWhileRevalidate, Duration leaseTtl, Duration leaseWait,
+                             String userAccess) {
 
         Namespaces.PolicyChange change() {
-            return new Namespaces.PolicyChange(defaultTtl, maxTtl, maxValueBytes, maxKeys, commands, requestsPerSecond);
+            return new Namespaces.PolicyChange(defaultTtl, maxTtl, maxValueBytes, maxKeys, commands, requestsPerSecond,
+                    staleWhileRevalidate, leaseTtl, leaseWait, userAccess);
         }
     }
 
@@ -80,7 +82,7 @@ public class AdminResource {
     @PUT
     @Path("namespaces/{ns}/policy")
     public Namespaces.NamespaceView updatePolicy(@PathParam("ns") String ns, PolicyBody body) {
-        return namespaces.updatePolicy(ns, body == null ? new Namespaces.PolicyChange(null, null, null, null, null, null) : body.change());
+        return namespaces.updatePolicy(ns, body == null ? Namespaces.PolicyChange.NONE : body.change());
     }
 
     /** Removes the namespace, its tokens and its keys. */

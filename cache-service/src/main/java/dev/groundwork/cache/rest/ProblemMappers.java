@@ -3,7 +3,7 @@ package dev.groundwork.cache.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import dev.groundwork.cache.service.AdminErrors;
+import dev.groundwork.cache.service.ApiErrors;
 import dev.groundwork.http.Problem;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
@@ -18,20 +18,20 @@ public class ProblemMappers {
 
     @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class, io.quarkus.security.AuthenticationFailedException.class})
     public Response unauthorized() {
-        return Response.fromResponse(Problem.response(401, AdminErrors.UNAUTHORIZED, "a valid bearer token of auth-service is needed"))
+        return Response.fromResponse(Problem.response(401, ApiErrors.UNAUTHORIZED, "a valid bearer token of auth-service is needed"))
                 .header("WWW-Authenticate", "Bearer realm=\"groundwork\"").build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(io.quarkus.security.ForbiddenException e) {
-        return Problem.response(403, AdminErrors.FORBIDDEN, "this token does not have the role this needs (admin)");
+        return Problem.response(403, ApiErrors.FORBIDDEN, "this token does not have the role this needs (admin)");
     }
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
         String id = java.util.UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected error %s", id);
-        return Problem.response(500, AdminErrors.INTERNAL_ERROR, "an unexpected error happened; its id in the service log is " + id);
+        return Problem.response(500, ApiErrors.INTERNAL_ERROR, "an unexpected error happened; its id in the service log is " + id);
     }
 
     @ServerExceptionMapper
@@ -47,6 +47,6 @@ public class ProblemMappers {
     @ServerExceptionMapper({MismatchedInputException.class, StreamReadException.class})
     public Response malformedBody(Throwable e) {
         Log.infof("Request body refused: %s", e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.toString());
-        return Problem.response(400, AdminErrors.BAD_REQUEST, "the request body is not valid JSON of the expected shape");
+        return Problem.response(400, ApiErrors.BAD_REQUEST, "the request body is not valid JSON of the expected shape");
     }
 }

@@ -105,7 +105,7 @@ public class EvictionPolicy {
     /** CONFIG SET maxmemory-policy, only when an operator turned it on, and only to a policy that spares keys without TTL. */
     public State set(String policy) {
         if (!config.redis().allowSetEvictionPolicy()) {
-            throw new Problem(403, AdminErrors.NOT_ALLOWED, "setting Redis' eviction policy is off; an operator turns it on with cache.redis.allow-set-eviction-policy=true");
+            throw new Problem(403, ApiErrors.NOT_ALLOWED, "setting Redis' eviction policy is off; an operator turns it on with cache.redis.allow-set-eviction-policy=true");
         }
         String wanted = apply(redis, policy);
         Log.infof("Redis maxmemory-policy set to %s through the admin API", wanted);
@@ -116,12 +116,12 @@ public class EvictionPolicy {
     public static String apply(Redis redis, String policy) {
         String wanted = policy == null ? "" : policy.toLowerCase(Locale.ROOT);
         if (!wanted.equals("noeviction") && !wanted.startsWith("volatile-")) {
-            throw new Problem(400, AdminErrors.BAD_REQUEST, "only noeviction or a volatile-* policy keeps the fleet's keys without TTL (event streams)");
+            throw new Problem(400, ApiErrors.BAD_REQUEST, "only noeviction or a volatile-* policy keeps the fleet's keys without TTL (event streams)");
         }
         try {
             redis.send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory-policy").arg(wanted)).await().atMost(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
-            throw new Problem(502, AdminErrors.REDIS_REFUSED, "Redis refused CONFIG SET maxmemory-policy: " + e.getMessage());
+            throw new Problem(502, ApiErrors.REDIS_REFUSED, "Redis refused CONFIG SET maxmemory-policy: " + e.getMessage());
         }
         return wanted;
     }

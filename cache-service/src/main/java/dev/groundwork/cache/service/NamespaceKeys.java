@@ -1,5 +1,6 @@
 package dev.groundwork.cache.service;
 
+import dev.groundwork.entrycache.EntryCache;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
@@ -16,11 +17,16 @@ public class NamespaceKeys {
     @Inject
     Redis redis;
 
+    /** Its Upstash keys ({@code cache:<ns>:}) and its entries with their tags and leases ({@code cache:<ns>.}). */
     public long deleteAll(String namespace) {
+        return deleteMatching(Keys.prefix(namespace) + "*") + deleteMatching(EntryCache.prefixOf(namespace) + "*");
+    }
+
+    private long deleteMatching(String pattern) {
         long deleted = 0;
         String cursor = "0";
         do {
-            Response page = redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(Keys.prefix(namespace) + "*").arg("COUNT").arg(1000))
+            Response page = redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000))
                     .await().atMost(Duration.ofSeconds(10));
             cursor = page.get(0).toString();
             if (page.get(1).size() > 0) {

@@ -3,6 +3,7 @@ package dev.groundwork.cache.service;
 import dev.groundwork.cache.config.CacheConfig;
 import dev.groundwork.cache.repository.CacheNamespace;
 import dev.groundwork.cache.repository.NamespaceToken;
+import dev.groundwork.entrycache.EntryCache;
 import dev.groundwork.http.Problem;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -39,6 +40,9 @@ public class Namespaces {
 
     /** Command groups no policy may allow: they reach the server or other namespaces. */
     public static final Set<String> NEVER_ALLOWED = Set.of("admin", "dangerous", "pubsub", "scripting", "blocking", "transaction");
+
+    /** The longest a miss may wait for another caller's fill: a request held longer is worse than a miss. */
+    public static final Duration MAX_LEASE_WAIT = Duration.ofSeconds(10);
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -115,7 +119,9 @@ public class Namespaces {
             }
             PolicyChange change = new PolicyChange(declared.defaultTtl().orElse(null), declared.maxTtl().orElse(null),
                     declared.maxValueBytes().orElse(null), declared.maxKeys().orElse(null),
-                    declared.commands().orElse(null), declared.requestsPerSecond().orElse(null));
+                    declared.commands().orElse(null), declared.requestsPerSecond().orElse(null),
+                    declared.staleWhileRevalidate().orElse(null), declared.leaseTtl().orElse(null), declared.leaseWait().orElse(null),
+                    declared.userAccess().orElse(null));
             CacheNamespace ns = CacheNamespace.findById(name);
             boolean created = ns == null;
             if (created) {
@@ -161,7 +167,11 @@ public class Namespaces {
     // ---- admin ------------------------------------------------------------------------------------------------
 
     public record PolicyChange(Duration defaultTtl, Duration maxTtl, Long maxValueBytes, Long maxKeys, Set<String> commands,
-                               Integer requestsPerSecond) {
+                               Integer requestsPerSecond, Duration staleWhileRevalidate, Duration leaseTtl, Duration leaseWait,
+                               String userAccess) {
+
+        /** Changes nothing. */
+        public static final PolicyChange NONE = new PolicyChange(null, null, null, null, null, null, null, null, null, null);
     }
 
     @RegisterForReflection
@@ -190,13 +200,13 @@ public class Namespaces {
     @Transactional
     public NamespaceView create(String name, PolicyChange policy) {
         if (name == null || !Keys.NAMESPACE_NAME.matcher(name).matches()) {
-            throw new Problem(400, AdminErrors.BAD_REQUEST, "a namespace name is 1 to 63 lower-case letters, digits, '-' or '_', starting with a letter or digit");
+            throw new Problem(400, ApiErrors.BAD_REQUEST, "a namespace name is 1 to 63 lower-case letters, digits, '-' or '_', starting with a letter or digit");
         }
         if (CacheNamespace.findById(name) != null) {
-            throw new Problem(409, AdminErrors.CONFLICT, "namespace " + name + " exists");
+            throw new Problem(409, ApiErrors.CONFLICT, "namespace " + name + " exists");
         }
         CacheNamespace ns = defaults(name);
-        apply(ns, policy == null ? new PolicyChange(null, null, null, null, null, null) : policy, "policy", false);
+        apply(ns, policy == null ? PolicyChange.NONE : policy, "policy", false);
         ns.persist();
         reloadAfterCommit();
         return view(ns);
@@ -231,7 +241,7 @@ public class Namespaces {
         find(namespace);
         String kind = access == null ? NamespaceToken.READ_WRITE : access;
         if (!NamespaceToken.READ_WRITE.equals(kind) && !NamespaceToken.READ_ONLY.equals(kind)) {
-            throw new Problem(400, AdminErrors.BAD_REQUEST, "access is read-write or read-only");
+            throw new Problem(400, ApiErrors.BAD_REQUEST, "access is read-write or read-only");
         }
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
@@ -247,7 +257,7 @@ public class Namespaces {
     public void revokeToken(String namespace, UUID id) {
         NamespaceToken token = NamespaceToken.findById(id);
         if (token == null || !token.namespace.equals(namespace)) {
-            throw new Problem(404, AdminErrors.NOT_FOUND, "namespace " + namespace + " has no token " + id);
+            throw new Problem(404, ApiErrors.NOT_FOUND, "namespace " + namespace + " has no token " + id);
         }
         if (token.revokedAt == null) {
             token.revokedAt = Instant.now();
@@ -275,7 +285,7 @@ public class Namespaces {
     private static CacheNamespace find(String name) {
         CacheNamespace ns = name == null ? null : CacheNamespace.findById(name);
         if (ns == null) {
-            throw new Problem(404, AdminErrors.NOT_FOUND, "no namespace " + name);
+            throw new Problem(404, ApiErrors.NOT_FOUND, "no namespace " + name);
         }
         return ns;
     }
@@ -289,6 +299,10 @@ public class Namespaces {
         ns.maxKeys = config.maxKeys();
         ns.commands = String.join(",", config.commands());
         ns.requestsPerSecond = config.requestsPerSecond();
+        ns.staleSeconds = config.staleWhileRevalidate().toSeconds();
+        ns.leaseTtlMillis = config.leaseTtl().toMillis();
+        ns.leaseWaitMillis = config.leaseWait().toMillis();
+        ns.userAccess = config.userAccess();
         ns.createdAt = Instant.now();
         return ns;
     }
@@ -318,6 +332,22 @@ public class Namespaces {
                 throw invalid(fromConfig, where + ".commands: unknown group " + group + " (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
             }
         }
+        long stale = between(change.staleWhileRevalidate(), fromConfig ? config.staleWhileRevalidate() : Duration.ofSeconds(ns.staleSeconds),
+                Duration.ZERO, Duration.ofDays(1), where + ".stale-while-revalidate", fromConfig).toSeconds();
+        long leaseTtl = between(change.leaseTtl(), fromConfig ? config.leaseTtl() : Duration.ofMillis(ns.leaseTtlMillis),
+                Duration.ofMillis(1), EntryCache.MAX_LEASE, where + ".lease-ttl", fromConfig).toMillis();
+        long leaseWait = between(change.leaseWait(), fromConfig ? config.leaseWait() : Duration.ofMillis(ns.leaseWaitMillis),
+                Duration.ZERO, MAX_LEASE_WAIT, where + ".lease-wait", fromConfig).toMillis();
+        String userAccess = change.userAccess() != null ? change.userAccess() : fromConfig ? config.userAccess() : ns.userAccess;
+        try {
+            UserAccess.of(userAccess);
+        } catch (IllegalArgumentException e) {
+            throw invalid(fromConfig, where + ".user-access: " + e.getMessage());
+        }
+        ns.staleSeconds = stale;
+        ns.leaseTtlMillis = leaseTtl;
+        ns.leaseWaitMillis = leaseWait;
+        ns.userAccess = userAccess;
         ns.defaultTtlSeconds = defaultTtl;
         ns.maxTtlSeconds = maxTtl;
         ns.maxValueBytes = maxValue;
@@ -332,9 +362,17 @@ public class Namespaces {
             return otherwise;
         }
         if (value.toSeconds() < 1) {
-            throw new Problem(400, AdminErrors.BAD_REQUEST, where + " must be at least 1 second");
+            throw new Problem(400, ApiErrors.BAD_REQUEST, where + " must be at least 1 second");
         }
         return value.toSeconds();
+    }
+
+    private static Duration between(Duration value, Duration otherwise, Duration least, Duration most, String where, boolean fromConfig) {
+        Duration chosen = value == null ? otherwise : value;
+        if (chosen.compareTo(least) < 0 || chosen.compareTo(most) > 0) {
+            throw invalid(fromConfig, where + " must be from " + least + " to " + most);
+        }
+        return chosen;
     }
 
     private static long positive(Long value, long otherwise, String where, boolean fromConfig) {
@@ -348,7 +386,7 @@ public class Namespaces {
     }
 
     private static RuntimeException invalid(boolean fromConfig, String message) {
-        return fromConfig ? new IllegalStateException(message) : new Problem(400, AdminErrors.BAD_REQUEST, message);
+        return fromConfig ? new IllegalStateException(message) : new Problem(400, ApiErrors.BAD_REQUEST, message);
     }
 
     private static NamespaceToken newToken(String namespace, String access, String label, String origin) {
@@ -364,7 +402,7 @@ public class Namespaces {
 
     static Policy policyOf(CacheNamespace ns) {
         return new Policy(ns.defaultTtlSeconds, ns.maxTtlSeconds, ns.maxValueBytes, ns.maxKeys,
-                Set.of(ns.commands.split(",")), ns.requestsPerSecond);
+                Set.of(ns.commands.split(",")), ns.requestsPerSecond, ns.staleSeconds, ns.leaseTtlMillis, ns.leaseWaitMillis, ns.userAccess);
     }
 
     private static NamespaceView view(CacheNamespace ns) {

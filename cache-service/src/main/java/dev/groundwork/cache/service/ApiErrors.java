@@ -1,7 +1,7 @@
 package dev.groundwork.cache.service;
 
-/** Every problem title of the admin API (problem+json through libs/http's Problem). */
-public final class AdminErrors {
+/** Every problem title of the admin and entries APIs (problem+json through libs/http's Problem). */
+public final class ApiErrors {
 
     public static final String BAD_REQUEST = "Bad request";
     public static final String NOT_FOUND = "Not found";
@@ -11,7 +11,11 @@ public final class AdminErrors {
     public static final String NOT_ALLOWED = "Not allowed";
     public static final String REDIS_REFUSED = "Redis refused";
     public static final String INTERNAL_ERROR = "Internal error";
+    public static final String PAYLOAD_TOO_LARGE = "Payload too large";
+    /** A fill whose lease was voided by an invalidation, a delete, a newer write or its expiry. */
+    public static final String LEASE_VOIDED = "Lease voided";
+    public static final String REDIS_UNAVAILABLE = "Redis unavailable";
 
-    private AdminErrors() {
+    private ApiErrors() {
     }
 }
