@@ -196,6 +196,11 @@ class ChartTest {
         assertEquals("15m", env.get("CACHE_NAMESPACES_SHOP_DEFAULT_TTL"));
         assertEquals("262144", env.get("CACHE_NAMESPACES_SHOP_MAX_VALUE_BYTES"));
         assertEquals("string,hash,keyspace,connection", env.get("CACHE_NAMESPACES_SHOP_COMMANDS"));
+        assertEquals("30s", env.get("CACHE_NAMESPACES_SHOP_STALE_WHILE_REVALIDATE"));
+        assertEquals("read", env.get("CACHE_NAMESPACES_SHOP_USER_ACCESS"));
+        // A namespace of the entries API only: its policy, no token from a Secret.
+        assertEquals("1s", env.get("CACHE_NAMESPACES_PAGES_LEASE_WAIT"));
+        assertTrue(env(cache).stream().noneMatch(e -> e.getName().startsWith("CACHE_NAMESPACES_PAGES_READ_")));
         EnvVar readWrite = env(cache).stream().filter(e -> e.getName().equals("CACHE_NAMESPACES_SHOP_READ_WRITE_TOKENS")).findFirst().orElseThrow();
         assertEquals("acme-cache-shop", readWrite.getValueFrom().getSecretKeyRef().getName());
         assertEquals("read-write-token", readWrite.getValueFrom().getSecretKeyRef().getKey());
