@@ -1,6 +1,8 @@
 package dev.groundwork.cache;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.groundwork.entrycache.EntryCache;
+import dev.groundwork.entrycache.EntryPolicy;
 import dev.groundwork.events.EventCodec;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,6 +46,8 @@ class EntriesApiTest {
 
     @Inject
     Redis redis;
+    @Inject
+    io.vertx.core.Vertx vertx;
     @TestHTTPResource("/")
     URI base;
 
@@ -76,6 +80,15 @@ class EntriesApiTest {
         as(AuthStub.userToken()).body("mine").put(usersRead).then().statusCode(403)
                 .body("detail", containsString("may read namespace users-read but not write"));
         as(AuthStub.userToken()).body("mine").put("/cache/v1/namespaces/users-write/entries/" + key).then().statusCode(204);
+    }
+
+    @Test
+    void policiesArePublishedForTheServicesThatCacheOnRedis() {
+        // What the gateway reads (libs/entry-cache): namespace pages' policy from AuthStub's declaration.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            EntryPolicy policy = new EntryCache(vertx, redis.getDelegate(), "pages").policy().toCompletionStage().toCompletableFuture().get();
+            assertEquals(new EntryPolicy(Duration.ofDays(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), 1_048_576), policy);
+        });
     }
 
     @Test

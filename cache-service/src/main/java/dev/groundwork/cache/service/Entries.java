@@ -1,10 +1,13 @@
 package dev.groundwork.cache.service;
 
+import dev.groundwork.cache.config.CacheConfig;
 import dev.groundwork.entrycache.EntryCache;
+import dev.groundwork.entrycache.EntryPolicy;
 import dev.groundwork.entrycache.Fill;
 import dev.groundwork.entrycache.Lookup;
 import dev.groundwork.http.Problem;
 import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -31,11 +34,15 @@ public class Entries {
     public static final String ADMIN_ROLE = "admin";
     /** The {@code role} claim of a signed-in user's token (service accounts have {@code service}). */
     static final String USER_ROLE = "authenticated";
+    /** How long a published policy outlives its last publication, at least. */
+    private static final Duration MIN_POLICY_KEEP = Duration.ofMinutes(1);
     /** Keys one batch read may ask for. */
     public static final int MAX_BATCH = 100;
 
     @Inject
     Namespaces namespaces;
+    @Inject
+    CacheConfig config;
     @Inject
     Vertx vertx;
     @Inject
@@ -159,6 +166,20 @@ public class Entries {
             }
         }
         return removed;
+    }
+
+    /**
+     * Publishes every namespace's policy in Redis for the services that cache straight on it (the gateway), at start
+     * and every {@code cache.refresh-every}: a policy changed through the admin API reaches them within that.
+     */
+    @Scheduled(every = "${cache.refresh-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void publishPolicies() {
+        Duration keep = config.refreshEvery().multipliedBy(3).compareTo(MIN_POLICY_KEEP) > 0 ? config.refreshEvery().multipliedBy(3) : MIN_POLICY_KEEP;
+        List<Future<Void>> published = new java.util.ArrayList<>();
+        namespaces.policies().forEach((namespace, policy) -> published.add(cacheOf(namespace).publishPolicy(new EntryPolicy(
+                Duration.ofSeconds(policy.maxTtlSeconds()), Duration.ofSeconds(policy.staleSeconds()), Duration.ofMillis(policy.leaseTtlMillis()),
+                Duration.ofMillis(policy.leaseWaitMillis()), policy.maxValueBytes()), keep)));
+        Future.all(published).onFailure(failure -> Log.debugf("Namespace policies not published to Redis: %s", failure.toString()));
     }
 
     private EntryCache cacheOf(String namespace) {

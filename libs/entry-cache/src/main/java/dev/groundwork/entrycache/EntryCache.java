@@ -31,7 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <li>{@code cache:<ns>.l:<key>}: the lease on a missing or stale key (Facebook's memcache leases): one caller
  * fills it, the others get the stale value or wait. Deleting or invalidating the key removes the lease;</li>
  * <li>{@code cache:<ns>.i:<tag>}: when the tag was last invalidated, kept as long as a lease can live, so that a
- * fill whose lease was taken before the invalidation is refused even though its key was missing then.</li>
+ * fill whose lease was taken before the invalidation is refused even though its key was missing then;</li>
+ * <li>{@code cache:<ns>.p}: the namespace's policy, published by cache-service ({@link #publishPolicy}).</li>
  * </ul>
  * A namespace name never contains a dot, so none of these can be an Upstash key ({@code cache:<ns>:<key>}). Every
  * step that must see one state runs as one Lua script, on Redis's clock: replicas agree, whatever their clocks.
@@ -302,6 +303,33 @@ public final class EntryCache {
             return unlinked.compose(n -> "0".equals(next) ? Future.succeededFuture(removedSoFar + n)
                     : scanAndUnlink(pattern, next, removedSoFar + n));
         });
+    }
+
+    /**
+     * cache-service, after each reload of its namespaces: the namespace's policy, kept for {@code keep} (so that a
+     * namespace that is gone stops having one). Several replicas writing the same policy is harmless.
+     */
+    public Future<Void> publishPolicy(EntryPolicy policy, Duration keep) {
+        return redis.send(Request.cmd(Command.HSET).arg(prefix + "p")
+                        .arg("max-ttl").arg(policy.maxTtl().toMillis()).arg("stale").arg(policy.stale().toMillis())
+                        .arg("lease-ttl").arg(policy.leaseTtl().toMillis()).arg("lease-wait").arg(policy.leaseWait().toMillis())
+                        .arg("max-value-bytes").arg(policy.maxValueBytes()))
+                .compose(set -> redis.send(Request.cmd(Command.PEXPIRE).arg(prefix + "p").arg(keep.toMillis())))
+                .mapEmpty();
+    }
+
+    /** The policy cache-service published for the namespace, or null when there is none (cache-service not running). */
+    public Future<EntryPolicy> policy() {
+        return redis.send(Request.cmd(Command.HMGET).arg(prefix + "p").arg("max-ttl").arg("stale").arg("lease-ttl").arg("lease-wait")
+                .arg("max-value-bytes")).map(reply -> {
+                    for (Response field : reply) {
+                        if (field == null) {
+                            return null;
+                        }
+                    }
+                    return new EntryPolicy(Duration.ofMillis(reply.get(0).toLong()), Duration.ofMillis(reply.get(1).toLong()),
+                            Duration.ofMillis(reply.get(2).toLong()), Duration.ofMillis(reply.get(3).toLong()), reply.get(4).toLong());
+                });
     }
 
     /** How many keys the tag's set holds (live or not yet trimmed), for stats and tests. */

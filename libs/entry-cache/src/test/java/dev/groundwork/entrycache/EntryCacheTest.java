@@ -204,6 +204,21 @@ class EntryCacheTest {
     }
 
     @Test
+    void aPublishedPolicyIsReadBackAndBoundsWhatIsAsked() {
+        EntryCache other = new EntryCache(vertx, redis, namespace + "-policy");
+        assertNull(await(other.policy()), "no policy before cache-service publishes one");
+        EntryPolicy policy = new EntryPolicy(Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(500), 1024);
+        await(other.publishPolicy(policy, Duration.ofSeconds(60)));
+        EntryPolicy read = await(other.policy());
+        assertEquals(policy, read);
+        assertEquals(Duration.ofMinutes(10), read.ttl(Duration.ofHours(1)));
+        assertEquals(Duration.ofSeconds(20), read.stale(Duration.ofSeconds(20)));
+        long pttl = await(redis.send(Request.cmd(Command.PTTL).arg("cache:" + namespace + "-policy.p"))).toLong();
+        assertTrue(pttl > 0 && pttl <= 60_000, "the policy expires unless published again: " + pttl);
+        await(redis.send(Request.cmd(Command.DEL).arg("cache:" + namespace + "-policy.p")));
+    }
+
+    @Test
     void scriptsAreSentAgainAfterRedisForgetsThem() {
         await(redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
         await(cache.fill("after-flush", write("ok", Duration.ofSeconds(30), Duration.ZERO), null));
