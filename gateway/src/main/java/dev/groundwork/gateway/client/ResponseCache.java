@@ -162,10 +162,7 @@ public final class ResponseCache implements ProxyInterceptor {
         Context requestContext = Vertx.currentContext();
         return onContext(requestContext, lookup(plan.baseKey, head)).compose(
                 found -> answer(context, requestContext, plan, plan.baseKey, found, head),
-                failure -> {
-                    unavailable(failure);
-                    return forward(context, plan, "bypass", "fwd=bypass; detail=" + REDIS_UNAVAILABLE);
-                });
+                failure -> forwardWithoutCache(context, plan, failure));
     }
 
     /** A GET takes the key's lease on a miss, or waits for the request that holds it; a HEAD only reads. */
@@ -187,10 +184,7 @@ public final class ResponseCache implements ProxyInterceptor {
             String variant = variantKey(plan.baseKey, plan.varyNames, context.request().proxiedRequest().headers());
             return onContext(requestContext, lookup(variant, head)).compose(
                     inner -> answer(context, requestContext, plan, variant, inner, head),
-                    failure -> {
-                        unavailable(failure);
-                        return forward(context, plan, "bypass", "fwd=bypass; detail=" + REDIS_UNAVAILABLE);
-                    });
+                    failure -> forwardWithoutCache(context, plan, failure));
         }
         if (UNCACHEABLE.equals(kind) || VARY_RECORD.equals(kind)) {
             return forward(context, plan, "bypass", "fwd=bypass; detail=" + UNCACHEABLE_MARKED);
@@ -233,6 +227,12 @@ public final class ResponseCache implements ProxyInterceptor {
         response.putHeader(Forwarding.REQUEST_ID, Forwarding.requestId(incoming));
         response.putHeader("Cache-Status", CACHE_NAME + "; hit; ttl=" + entry.ttlSeconds(lookup.now()) + (collapsed ? "; collapsed" : ""));
         return response;
+    }
+
+    /** Redis could not be asked: the request goes to the service as if the route cached nothing (fail open). */
+    private Future<ProxyResponse> forwardWithoutCache(ProxyContext context, Plan plan, Throwable failure) {
+        unavailable(failure);
+        return forward(context, plan, "bypass", "fwd=bypass; detail=" + REDIS_UNAVAILABLE);
     }
 
     private Future<ProxyResponse> forward(ProxyContext context, Plan plan, String result, String cacheStatus) {

@@ -103,6 +103,10 @@ public class RouteTable {
         if (cache.enabled() && cache.perUser() && access.isPublic()) {
             throw new IllegalStateException(setting + "per-user needs the route's auth to be user or role:<name>");
         }
+        // Every request there carries a token, and a shared cache is never used with one: it would cache nothing.
+        if (cache.enabled() && !cache.perUser() && !access.isPublic()) {
+            throw new IllegalStateException(setting + "enabled on a route with auth " + access + " needs " + setting + "per-user=true");
+        }
         return new Caching(cache.enabled(), cache.ttl(), cache.maxTtl(), cache.stale(), cache.perUser(), cache.maxBodySize().asLongValue());
     }
 
