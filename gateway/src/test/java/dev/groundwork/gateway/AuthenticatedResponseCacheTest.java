@@ -1,7 +1,8 @@
 package dev.groundwork.gateway;
 
 import dev.groundwork.entrycache.EntryCache;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.Vertx;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and the built-in JWKS and discovery routes are answered from the cache.
  */
 @QuarkusTest
-@QuarkusTestResource(value = AuthServiceForTokens.class, restrictToAnnotatedClass = true)
+@WithTestResource(value = AuthServiceForTokens.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class AuthenticatedResponseCacheTest {
 
     private static final String HIT = "groundwork-gateway; hit; ttl=\\d+(; collapsed)?";

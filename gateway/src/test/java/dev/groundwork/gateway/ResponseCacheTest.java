@@ -2,7 +2,8 @@ package dev.groundwork.gateway;
 
 import dev.groundwork.entrycache.EntryCache;
 import dev.groundwork.testsupport.ManagementInterface;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -36,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * service that counts its calls, on the module's real Redis. Each test has paths of its own.
  */
 @QuarkusTest
-@QuarkusTestResource(value = EchoUpstream.class, restrictToAnnotatedClass = true)
+@WithTestResource(value = EchoUpstream.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class ResponseCacheTest {
 
     private static final String HIT = "groundwork-gateway; hit; ttl=\\d+(; collapsed)?";
