@@ -6,8 +6,16 @@
 {{- end }}
 {{- range $id, $route := .Values.routes }}
 {{- range $field, $value := $route }}
+{{- if kindIs "map" $value }}
+{{- /* A group of fields (cache): GATEWAY_ROUTES_<ID>_CACHE_<FIELD>. */}}
+{{- range $inner, $innerValue := $value }}
+- name: GATEWAY_ROUTES_{{ $id | upper | replace "-" "_" }}_{{ $field | snakecase | upper }}_{{ $inner | snakecase | upper }}
+  value: {{ $innerValue | toString | quote }}
+{{- end }}
+{{- else }}
 - name: GATEWAY_ROUTES_{{ $id | upper | replace "-" "_" }}_{{ $field | snakecase | upper }}
   value: {{ ternary (join "," $value) $value (kindIs "slice" $value) | toString | quote }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- range $name, $policy := .Values.rateLimits }}

@@ -163,6 +163,9 @@ class ChartTest {
         assertEquals("30S", env.get("GATEWAY_ROUTES_REPORTS_BODY_IDLE_TIMEOUT"));
         assertEquals("1K", env.get("GATEWAY_ROUTES_REPORTS_MIN_BODY_RATE"));
         assertEquals("200", env.get("GATEWAY_ROUTES_REPORTS_MAX_IN_FLIGHT"));
+        assertEquals("true", env.get("GATEWAY_ROUTES_REPORTS_CACHE_ENABLED"));
+        assertEquals("30S", env.get("GATEWAY_ROUTES_REPORTS_CACHE_TTL"));
+        assertEquals("true", env.get("GATEWAY_ROUTES_REPORTS_CACHE_PER_USER"));
         assertEquals("64", env.get("GATEWAY_ROUTES_STRIPE_WEBHOOK_MAX_IN_FLIGHT"));
         assertEquals("false", env.get("GATEWAY_ROUTES_MONITORING_DASHBOARD_ENABLED"));
         assertEquals("30", env.get("GATEWAY_RATE_LIMITS_REPORTS_LIMIT"));
@@ -249,6 +252,7 @@ class ChartTest {
         assertThrows(Exception.class, () -> render("gateway", "bad-values/route-id-with-dash.yaml"));
         assertThrows(Exception.class, () -> render("gateway", "bad-values/route-misspelled-field.yaml"));
         assertThrows(Exception.class, () -> render("gateway", "bad-values/route-max-in-flight-zero.yaml"));
+        assertThrows(Exception.class, () -> render("gateway", "bad-values/route-cache-misspelled-field.yaml"));
     }
 
     // ---- management interface, NetworkPolicy, shutdown, public URL, registry (issue 14) ----------------

@@ -65,7 +65,11 @@ public class AuthServiceForTokens implements QuarkusTestResourceLifecycleManager
                 Map.entry("gateway.routes.guarded.prefix", "/guarded"), Map.entry("gateway.routes.guarded.upstream", url),
                 Map.entry("gateway.routes.guarded.strip-prefix", "true"), Map.entry("gateway.routes.guarded.auth", "user"),
                 Map.entry("gateway.routes.ops.prefix", "/ops"), Map.entry("gateway.routes.ops.upstream", url),
-                Map.entry("gateway.routes.ops.strip-prefix", "true"), Map.entry("gateway.routes.ops.auth", "role:admin"));
+                Map.entry("gateway.routes.ops.strip-prefix", "true"), Map.entry("gateway.routes.ops.auth", "role:admin"),
+                // A route that caches per user (AuthenticatedResponseCacheTest): GET /mine/auth/v1/user is each user's own.
+                Map.entry("gateway.routes.mine.prefix", "/mine"), Map.entry("gateway.routes.mine.upstream", url),
+                Map.entry("gateway.routes.mine.strip-prefix", "true"), Map.entry("gateway.routes.mine.auth", "user"),
+                Map.entry("gateway.routes.mine.cache.enabled", "true"), Map.entry("gateway.routes.mine.cache.per-user", "true"));
     }
 
     /** Restarts auth-service with another key set, as a rollout of a changed Secret does. */

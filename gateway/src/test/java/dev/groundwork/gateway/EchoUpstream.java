@@ -25,6 +25,8 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
     static final java.util.concurrent.atomic.AtomicInteger OPEN_LIMITED = new java.util.concurrent.atomic.AtomicInteger();
     static final java.util.concurrent.atomic.AtomicInteger MOST_OPEN_LIMITED = new java.util.concurrent.atomic.AtomicInteger();
     private static final Map<String, Integer> UNSTEADY_ATTEMPTS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Requests that reached {@code /origin/…} (the cacheable route's service), by path: what a cache hit must not add to. */
+    static final Map<String, java.util.concurrent.atomic.AtomicInteger> ORIGIN_CALLS = new java.util.concurrent.ConcurrentHashMap<>();
     private Vertx vertx;
 
     private static int freePort() {
@@ -46,6 +48,10 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
             if (request.path().endsWith("/slow")) {
                 SLOW_REQUESTS.incrementAndGet();
                 vertx.setTimer(3_000, t -> request.response().end("late"));
+                return;
+            }
+            if (request.path().startsWith("/origin/")) {
+                origin(request);
                 return;
             }
             if (request.path().contains("/unsteady/")) {
@@ -104,6 +110,9 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 Map.entry("gateway.routes.upload.prefix", "/upload"),
                 Map.entry("gateway.routes.upload.upstream", url),
                 Map.entry("gateway.routes.upload.max-body-size", "64M"),
+                // A cacheable route (ResponseCacheTest): its service answers as each request's query says.
+                Map.entry("gateway.routes.cached.prefix", "/cached"), Map.entry("gateway.routes.cached.upstream", url + "/origin"),
+                Map.entry("gateway.routes.cached.strip-prefix", "true"), Map.entry("gateway.routes.cached.cache.enabled", "true"),
                 Map.entry("gateway.routes.down.prefix", "/down"),
                 Map.entry("gateway.routes.down.upstream", "http://127.0.0.1:9"),
                 // 127.0.0.2 is loopback too: a test connects from there as the load balancer in front.
@@ -119,6 +128,32 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 Map.entry("gateway.routes.limited.rate-limits", "roomy,tiny"),
                 // No auth-service: protected routes cannot check tokens.
                 Map.entry("gateway.upstreams.auth", "http://127.0.0.1:9"));
+    }
+
+    /**
+     * An answer shaped by the query, for the response cache: {@code cc} (Cache-Control), {@code vary}, {@code etag},
+     * {@code tag} (Cache-Tag), {@code cookie} (Set-Cookie), {@code status}, {@code delay} (ms before answering). The body
+     * says which call to the path it is, and what of the request mattered.
+     */
+    private void origin(io.vertx.core.http.HttpServerRequest request) {
+        int call = ORIGIN_CALLS.computeIfAbsent(request.path(), p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        io.vertx.core.http.HttpServerResponse response = request.response().putHeader("Content-Type", "application/json");
+        Map.of("cc", "Cache-Control", "vary", "Vary", "etag", "ETag", "tag", "Cache-Tag", "cookie", "Set-Cookie")
+                .forEach((param, header) -> {
+                    if (request.getParam(param) != null) {
+                        response.putHeader(header, request.getParam(param));
+                    }
+                });
+        JsonObject body = new JsonObject().put("path", request.path()).put("call", call).put("method", request.method().name())
+                .put("language", request.getHeader("Accept-Language")).put("ifNoneMatch", request.getHeader("If-None-Match"));
+        int status = request.getParam("status") == null ? 200 : Integer.parseInt(request.getParam("status"));
+        long delay = request.getParam("delay") == null ? 0 : Long.parseLong(request.getParam("delay"));
+        Runnable answer = () -> response.setStatusCode(status).end(body.encode());
+        if (delay > 0) {
+            vertx.setTimer(delay, t -> answer.run());
+        } else {
+            answer.run();
+        }
     }
 
     /** One more request open on a limited route; the action that counts it closed, once. */

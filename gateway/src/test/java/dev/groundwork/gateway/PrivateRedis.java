@@ -9,6 +9,7 @@ import java.util.Map;
 public class PrivateRedis implements QuarkusTestResourceLifecycleManager {
 
     static RedisServerProcess redis;
+    private final EchoUpstream service = new EchoUpstream();
 
     @Override
     public Map<String, String> start() {
@@ -17,12 +18,16 @@ public class PrivateRedis implements QuarkusTestResourceLifecycleManager {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        // The route's service is down on purpose (a passed request is a 502); its breaker must not step in here.
-        return Map.of("quarkus.redis.hosts", redis.url().url(),
-                "gateway.circuit-failure-threshold", "1000", "gateway.retry-attempts", "1",
-                "gateway.rate-limits.tiny.limit", "3", "gateway.rate-limits.tiny.window", "60S",
-                "gateway.routes.limited.prefix", "/limited", "gateway.routes.limited.upstream", "http://127.0.0.1:9",
-                "gateway.routes.limited.rate-limits", "tiny", "gateway.routes.limited.timeout", "1S");
+        String serviceUrl = service.start().get("gateway.upstreams.payment");
+        // The limited route's service is down on purpose (a passed request is a 502); its breaker must not step in here.
+        // The cached route's service is up (ResponseCacheOutageTest).
+        return Map.ofEntries(Map.entry("quarkus.redis.hosts", redis.url().url()),
+                Map.entry("gateway.circuit-failure-threshold", "1000"), Map.entry("gateway.retry-attempts", "1"),
+                Map.entry("gateway.rate-limits.tiny.limit", "3"), Map.entry("gateway.rate-limits.tiny.window", "60S"),
+                Map.entry("gateway.routes.limited.prefix", "/limited"), Map.entry("gateway.routes.limited.upstream", "http://127.0.0.1:9"),
+                Map.entry("gateway.routes.limited.rate-limits", "tiny"), Map.entry("gateway.routes.limited.timeout", "1S"),
+                Map.entry("gateway.routes.cached.prefix", "/cached"), Map.entry("gateway.routes.cached.upstream", serviceUrl + "/origin"),
+                Map.entry("gateway.routes.cached.strip-prefix", "true"), Map.entry("gateway.routes.cached.cache.enabled", "true"));
     }
 
     @Override
@@ -32,6 +37,7 @@ public class PrivateRedis implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        service.stop();
         if (redis != null) {
             try {
                 redis.close();

@@ -1,7 +1,8 @@
 package dev.groundwork.gateway;
 
 import dev.groundwork.testsupport.ManagementInterface;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Routing and forwarding through the real proxy to a real upstream server. */
 @QuarkusTest
-@QuarkusTestResource(value = EchoUpstream.class, restrictToAnnotatedClass = true)
+@WithTestResource(value = EchoUpstream.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class ProxyTest {
 
     @TestHTTPResource("/")

@@ -1,7 +1,8 @@
 package dev.groundwork.gateway;
 
 import dev.groundwork.testsupport.ManagementInterface;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ import static org.hamcrest.Matchers.nullValue;
  * would drop every route, not only the limits); Redis returns: limits apply again.
  */
 @QuarkusTest
-@QuarkusTestResource(value = PrivateRedis.class, restrictToAnnotatedClass = true)
+@WithTestResource(value = PrivateRedis.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class RateLimitOutageTest {
 
     @Test

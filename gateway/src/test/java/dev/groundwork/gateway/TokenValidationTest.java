@@ -4,7 +4,8 @@ import dev.groundwork.testsupport.ManagementInterface;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.jose4j.jwk.EllipticCurveJsonWebKey;
 import org.jose4j.jwk.JsonWebKey;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * accepting them across a signing-key rotation, and refuses every forgery.
  */
 @QuarkusTest
-@QuarkusTestResource(value = AuthServiceForTokens.class, restrictToAnnotatedClass = true)
+@WithTestResource(value = AuthServiceForTokens.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class TokenValidationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -8,12 +8,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
+import dev.groundwork.entrycache.EntryCache;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
+import io.vertx.redis.client.Redis;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The services behind the routes: one HTTP client for all, a reverse proxy per route (each with its origin,
@@ -39,6 +42,8 @@ public class Upstreams {
     MeterRegistry meters;
     @Inject
     Vertx vertx;
+    @Inject
+    Redis redis;
 
     private final Map<String, HttpProxy> proxies = new HashMap<>();
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
@@ -52,6 +57,8 @@ public class Upstreams {
                 .setMaxPoolSize(200)
                 .setDecompressionSupported(false));
         Forwarding.Retries retries = new Forwarding.Retries(config.retryAttempts(), config.retryBackoff().toMillis());
+        EntryCache cachedAnswers = responseCache();
+        AtomicLong lastCacheWarning = new AtomicLong();
         for (RouteTable.Route route : routes.all()) {
             CircuitBreaker breaker = breakers.computeIfAbsent(route.upstream().toString(), this::breaker);
             Timer upstreamLatency = Timer.builder("gateway.upstream.duration").tag("route", route.id()).publishPercentileHistogram()
@@ -61,6 +68,10 @@ public class Upstreams {
             // WebSocket upgrades would bypass the interceptor (no path rewrite, no headers): RequestScreening refuses them.
             HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client);
             proxy.origin(forwarding::origin);
+            if (route.cache().enabled()) {
+                // Before the forwarding: a hit is answered without it (no retries, no breaker, no request to the service).
+                proxy.addInterceptor(new ResponseCache(cachedAnswers, route, config.responseCache(), meters, lastCacheWarning));
+            }
             proxy.addInterceptor(forwarding);
             proxies.put(route.id(), proxy);
         }
@@ -80,6 +91,22 @@ public class Upstreams {
     /** Each service's breaker, by base URL. */
     public Map<String, CircuitBreaker> breakers() {
         return breakers;
+    }
+
+    /** The namespace of the cacheable routes' answers; its settings checked at start, whether a route caches or not. */
+    private EntryCache responseCache() {
+        GatewayConfig.ResponseCache settings = config.responseCache();
+        if (settings.lease().isNegative() || settings.lease().isZero() || settings.lease().compareTo(EntryCache.MAX_LEASE) > 0) {
+            throw new IllegalStateException("gateway.response-cache.lease must be more than 0 and at most " + EntryCache.MAX_LEASE.toSeconds() + "S");
+        }
+        if (settings.fillWait().isNegative()) {
+            throw new IllegalStateException("gateway.response-cache.fill-wait cannot be negative");
+        }
+        try {
+            return new EntryCache(vertx, redis, settings.namespace());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gateway.response-cache.namespace: " + e.getMessage());
+        }
     }
 
     private CircuitBreaker breaker(String upstream) {

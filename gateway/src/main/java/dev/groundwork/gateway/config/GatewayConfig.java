@@ -69,6 +69,26 @@ public interface GatewayConfig {
     /** How the slowest request body accepted is measured (each route sets its {@code min-body-rate}). */
     BodyRate bodyRate();
 
+    /** Where and how the routes marked cacheable ({@code gateway.routes.<id>.cache.enabled}) keep their answers. */
+    ResponseCache responseCache();
+
+    interface ResponseCache {
+        /**
+         * The cache-service namespace the entries live in ({@code cache:<namespace>.e:…}): cache-service declares it,
+         * so operators purge the gateway's answers through its invalidation API.
+         */
+        @WithDefault("gateway")
+        String namespace();
+
+        /** How long the request that fills a missing answer holds the key's lease (at most 60 s); then another may try. */
+        @WithDefault("10S")
+        Duration lease();
+
+        /** How long a request waits for another request's fill of the same answer, before it asks the service itself. */
+        @WithDefault("3S")
+        Duration fillWait();
+    }
+
     interface BodyRate {
         /** How long a body may stream before its rate is checked at all (TCP's slow start, a mobile network waking up). */
         @WithDefault("10S")
@@ -153,6 +173,42 @@ public interface GatewayConfig {
 
         /** Requests in flight on the route at most, per gateway replica; more are answered 503 with Retry-After. Unset: no limit. */
         java.util.OptionalInt maxInFlight();
+
+        /** Whether and how the route's GET and HEAD answers are cached (docs/gateway.md, "Response cache"). */
+        RouteCache cache();
+    }
+
+    interface RouteCache {
+        /** Whether answers of the route are cached at all. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How long an answer stays fresh when it names no freshness itself ({@code s-maxage}, {@code max-age}, {@code Expires}). */
+        @WithDefault("60S")
+        Duration ttl();
+
+        /** The longest an answer stays fresh, whatever it names. */
+        @WithDefault("1H")
+        Duration maxTtl();
+
+        /**
+         * How long past its freshness an answer may still be served while one request asks the service again, when the
+         * answer names no {@code stale-while-revalidate} itself. 0: never served stale.
+         */
+        @WithDefault("0S")
+        Duration stale();
+
+        /**
+         * {@code false}: a request with {@code Authorization} is never answered from, nor stored in, the cache, and
+         * {@code private} answers are not stored. {@code true} (routes with {@code auth} {@code user} or
+         * {@code role:<name>} only): each verified caller has answers of their own, {@code private} ones included.
+         */
+        @WithDefault("false")
+        boolean perUser();
+
+        /** The largest answer body stored; larger ones are passed on, not stored. */
+        @WithDefault("1M")
+        MemorySize maxBodySize();
     }
 
     interface RateLimit {

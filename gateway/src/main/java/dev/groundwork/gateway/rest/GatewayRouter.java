@@ -1,6 +1,7 @@
 package dev.groundwork.gateway.rest;
 
 import dev.groundwork.gateway.client.Forwarding;
+import dev.groundwork.gateway.client.ResponseCache;
 import dev.groundwork.gateway.client.Upstreams;
 import dev.groundwork.gateway.config.GatewayConfig;
 import dev.groundwork.gateway.service.ConcurrencyLimits;
@@ -94,6 +95,10 @@ public class GatewayRouter {
             if (decision.refusal() != null) {
                 problem(context, decision.refusal());
             } else {
+                if (decision.caller() != null) {
+                    // A per-user cacheable route keys its answers by the verified caller (client/ResponseCache).
+                    context.put(ResponseCache.CALLER, decision.caller().subject());
+                }
                 limitThenForward(context, route, decision.caller() == null ? null : "user:" + decision.caller().subject());
             }
         });

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,7 +23,7 @@ public class RouteTable {
      */
     public record Route(String id, String prefix, URI upstream, boolean stripPrefix, RouteAccess access,
                         java.time.Duration timeout, long maxBodyBytes, List<String> rateLimits,
-                        java.time.Duration bodyIdleTimeout, long minBodyRate, int maxInFlight) {
+                        java.time.Duration bodyIdleTimeout, long minBodyRate, int maxInFlight, Caching cache) {
 
         /** The path to send upstream for a matched (normalised) path; the upstream's path has no trailing slash. */
         public String upstreamPath(String path) {
@@ -31,6 +32,14 @@ public class RouteTable {
             String joined = base + (rest.isEmpty() ? "/" : rest);
             return joined.isEmpty() ? "/" : joined;
         }
+    }
+
+    /**
+     * How a cacheable route keeps its answers ({@code enabled} false: not at all): {@code ttl} when an answer names no
+     * freshness, never more than {@code maxTtl}; {@code stale} past it when the answer names no
+     * {@code stale-while-revalidate}; per verified caller or shared; bodies up to {@code maxBodyBytes}.
+     */
+    public record Caching(boolean enabled, Duration ttl, Duration maxTtl, Duration stale, boolean perUser, long maxBodyBytes) {
     }
 
     private final List<Route> routes = new ArrayList<>();
@@ -58,9 +67,11 @@ public class RouteTable {
             if (route.bodyIdleTimeout().isNegative() || route.bodyIdleTimeout().isZero()) {
                 throw new IllegalStateException("gateway.routes." + entry.getKey() + ".body-idle-timeout must be more than 0");
             }
+            RouteAccess access = access(entry.getKey(), route.auth());
             routes.add(new Route(entry.getKey(), prefix, upstream(config.upstreams(), entry.getKey(), route.upstream()),
-                    route.stripPrefix(), access(entry.getKey(), route.auth()), route.timeout(), route.maxBodySize().asLongValue(),
-                    List.copyOf(limits), route.bodyIdleTimeout(), route.minBodyRate().asLongValue(), route.maxInFlight().orElse(0)));
+                    route.stripPrefix(), access, route.timeout(), route.maxBodySize().asLongValue(),
+                    List.copyOf(limits), route.bodyIdleTimeout(), route.minBodyRate().asLongValue(), route.maxInFlight().orElse(0),
+                    caching(entry.getKey(), route.cache(), access)));
         }
         routes.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
     }
@@ -78,6 +89,25 @@ public class RouteTable {
             }
         }
         return Optional.empty();
+    }
+
+    private static Caching caching(String id, GatewayConfig.RouteCache cache, RouteAccess access) {
+        String setting = "gateway.routes." + id + ".cache.";
+        if (cache.ttl().isNegative() || cache.ttl().isZero() || cache.maxTtl().compareTo(cache.ttl()) < 0) {
+            throw new IllegalStateException(setting + "ttl must be more than 0 and at most " + setting + "max-ttl");
+        }
+        if (cache.stale().isNegative()) {
+            throw new IllegalStateException(setting + "stale cannot be negative");
+        }
+        // Only a caller whose token the edge verified can have answers of their own.
+        if (cache.enabled() && cache.perUser() && access.isPublic()) {
+            throw new IllegalStateException(setting + "per-user needs the route's auth to be user or role:<name>");
+        }
+        // Every request there carries a token, and a shared cache is never used with one: it would cache nothing.
+        if (cache.enabled() && !cache.perUser() && !access.isPublic()) {
+            throw new IllegalStateException(setting + "enabled on a route with auth " + access + " needs " + setting + "per-user=true");
+        }
+        return new Caching(cache.enabled(), cache.ttl(), cache.maxTtl(), cache.stale(), cache.perUser(), cache.maxBodySize().asLongValue());
     }
 
     private static RouteAccess access(String id, String value) {
