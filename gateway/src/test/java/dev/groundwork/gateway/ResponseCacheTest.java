@@ -1,6 +1,7 @@
 package dev.groundwork.gateway;
 
 import dev.groundwork.entrycache.EntryCache;
+import dev.groundwork.entrycache.EntryPolicy;
 import dev.groundwork.testsupport.ManagementInterface;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -219,13 +221,34 @@ class ResponseCacheTest {
     }
 
     @Test
+    void theNamespacePolicyCacheServicePublishesCapsWhatTheRouteStores() {
+        // What cache-service publishes for its namespace "gateway" (here a TTL cap of 30 min, below the route's 1 h).
+        EntryCache gatewayNamespace = new EntryCache(vertx, redis, "gateway");
+        EntryPolicy policy = new EntryPolicy(Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofMillis(500), 1_048_576);
+        gatewayNamespace.publishPolicy(policy, Duration.ofMinutes(2)).toCompletionStage().toCompletableFuture().join();
+        try {
+            // The gateway reads it within 5 s.
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                String url = "/cached" + path("capped") + "?cc=max-age=7200";
+                given().get(url).then().header("Cache-Status", "groundwork-gateway; fwd=uri-miss; stored");
+                String ttl = given().get(url).then().header("Cache-Status", matchesPattern(HIT)).extract().header("Cache-Status")
+                        .replaceAll(".*ttl=(\\d+).*", "$1");
+                assertTrue(Long.parseLong(ttl) <= 1800, "capped by the namespace's max TTL: " + ttl);
+            });
+        } finally {
+            redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL).arg("cache:gateway.p"))
+                    .toCompletionStage().toCompletableFuture().join();
+        }
+    }
+
+    @Test
     void aServiceErrorIsNotStoredAndLeavesNoMarker() {
         String path = path("error");
         given().get("/cached" + path + "?cc=max-age=60&status=500").then().statusCode(500)
                 .header("Cache-Status", "groundwork-gateway; fwd=uri-miss; detail=status");
-        // Its lease is still held: the next request waits for it, then goes to the service itself.
+        // Its lease was given back: the next request takes it at once and asks the service itself (not "wait-timeout").
         given().get("/cached" + path + "?cc=max-age=60&status=500").then().statusCode(500)
-                .header("Cache-Status", "groundwork-gateway; fwd=uri-miss; detail=wait-timeout");
+                .header("Cache-Status", "groundwork-gateway; fwd=uri-miss; detail=status");
     }
 
     /** A path of this run and test only: the module's Redis outlives a test. */

@@ -2,6 +2,7 @@ package dev.groundwork.gateway.client;
 
 import dev.groundwork.entrycache.Entry;
 import dev.groundwork.entrycache.EntryCache;
+import dev.groundwork.entrycache.EntryPolicy;
 import dev.groundwork.entrycache.Fill;
 import dev.groundwork.entrycache.Lookup;
 import dev.groundwork.gateway.config.GatewayConfig;
@@ -102,6 +103,7 @@ public final class ResponseCache implements ProxyInterceptor {
     }
 
     private final EntryCache entries;
+    private final NamespacePolicy policy;
     private final RouteTable.Route route;
     private final RouteTable.Caching caching;
     private final GatewayConfig.ResponseCache settings;
@@ -110,9 +112,10 @@ public final class ResponseCache implements ProxyInterceptor {
     private final AtomicLong lastWarning;
 
     /** {@code lastWarning} is shared by the routes: one warning a minute for the gateway, not one per route. */
-    public ResponseCache(EntryCache entries, RouteTable.Route route, GatewayConfig.ResponseCache settings, MeterRegistry meters,
-                         AtomicLong lastWarning) {
+    ResponseCache(EntryCache entries, NamespacePolicy policy, RouteTable.Route route, GatewayConfig.ResponseCache settings,
+                  MeterRegistry meters, AtomicLong lastWarning) {
         this.entries = entries;
+        this.policy = policy;
         this.route = route;
         this.caching = route.cache();
         this.settings = settings;
@@ -267,20 +270,26 @@ public final class ResponseCache implements ProxyInterceptor {
         CacheRules.Storability storability = CacheRules.storability(status, headers, caching);
         List<String> tags = tags(plan, serviceTags);
         Body body = response.getBody();
+        EntryPolicy namespace = policy.current();
+        long maxBodyBytes = namespace == null ? caching.maxBodyBytes() : Math.min(caching.maxBodyBytes(), namespace.maxValueBytes());
         String refusal = !storability.storable() ? storability.refusal() : tags == null ? TOO_MANY_TAGS
-                : body != null && body.length() > caching.maxBodyBytes() ? TOO_LARGE : null;
+                : body != null && body.length() > maxBodyBytes ? TOO_LARGE : null;
         if (refusal != null) {
-            // A 5xx is the service's trouble, not the answer's nature: no marker (the lease runs out instead).
-            if (status < 500) {
-                markUncacheable(plan, refusal);
-            }
             putCacheStatus(headers, plan.forwarded + "; detail=" + refusal);
+            if (status >= 500) {
+                // The service's trouble, not the answer's nature: no marker, and the lease goes back at once, so that
+                // the requests waiting on it try the service themselves instead of waiting it out.
+                return plan.lease == null ? context.sendResponse()
+                        : onContext(Vertx.currentContext(), entries.release(plan.key, plan.lease)).onFailure(this::unavailable)
+                        .transform(released -> context.sendResponse());
+            }
+            markUncacheable(plan, refusal);
             return context.sendResponse();
         }
         MultiMap kept = MultiMap.caseInsensitiveMultiMap().addAll(headers);
         List<String> varyNames = CacheRules.varyNames(headers);
         MultiMap requestHeaders = context.request().proxiedRequest().headers();
-        CopiedBody copied = body == null ? null : new CopiedBody(body.stream(), caching.maxBodyBytes());
+        CopiedBody copied = body == null ? null : new CopiedBody(body.stream(), maxBodyBytes);
         if (copied != null) {
             response.setBody(Body.body(copied, body.length()));
         }
@@ -291,8 +300,11 @@ public final class ResponseCache implements ProxyInterceptor {
                 markUncacheable(plan, TOO_LARGE);
                 return;
             }
+            // Within the namespace's policy, which cache-service owns.
+            Duration fresh = namespace == null ? storability.lifetime().fresh() : namespace.ttl(storability.lifetime().fresh());
+            Duration stale = namespace == null ? storability.lifetime().stale() : namespace.stale(storability.lifetime().stale());
             EntryCache.Write write = new EntryCache.Write(StoredAnswer.of(status, kept, whole).encode(ageOf(kept)),
-                    StoredAnswer.CONTENT_TYPE, tags, storability.lifetime().fresh(), storability.lifetime().stale(), null);
+                    StoredAnswer.CONTENT_TYPE, tags, fresh, stale, null);
             store(plan, varyNames, requestHeaders, write).onFailure(this::unavailable);
         });
     }

@@ -58,6 +58,7 @@ public class Upstreams {
                 .setDecompressionSupported(false));
         Forwarding.Retries retries = new Forwarding.Retries(config.retryAttempts(), config.retryBackoff().toMillis());
         EntryCache cachedAnswers = responseCache();
+        NamespacePolicy cachePolicy = new NamespacePolicy(cachedAnswers);
         AtomicLong lastCacheWarning = new AtomicLong();
         for (RouteTable.Route route : routes.all()) {
             CircuitBreaker breaker = breakers.computeIfAbsent(route.upstream().toString(), this::breaker);
@@ -70,7 +71,7 @@ public class Upstreams {
             proxy.origin(forwarding::origin);
             if (route.cache().enabled()) {
                 // Before the forwarding: a hit is answered without it (no retries, no breaker, no request to the service).
-                proxy.addInterceptor(new ResponseCache(cachedAnswers, route, config.responseCache(), meters, lastCacheWarning));
+                proxy.addInterceptor(new ResponseCache(cachedAnswers, cachePolicy, route, config.responseCache(), meters, lastCacheWarning));
             }
             proxy.addInterceptor(forwarding);
             proxies.put(route.id(), proxy);

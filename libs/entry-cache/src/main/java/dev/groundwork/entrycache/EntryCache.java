@@ -130,6 +130,15 @@ public final class EntryCache {
             return redis.call('DEL', KEYS[1])
             """);
 
+    // KEYS: lease. ARGV: token. Deletes the lease if this token holds it; returns 1 if it did.
+    private static final Script RELEASE = new Script("""
+            local held = redis.call('GET', KEYS[1])
+            if held and string.sub(held, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
+            """);
+
     // ARGV: prefix, tag, marker ttl (ms), batch. Marks the tag invalidated, removes up to a batch of its keys with
     // their leases. Returns {keys taken from the set, entries removed}.
     private static final Script INVALIDATE_TAG = new Script("""
@@ -253,6 +262,15 @@ public final class EntryCache {
                         write.value(), write.contentType() == null ? "" : write.contentType(), write.ttl().toMillis(),
                         write.stale().toMillis(), etag, String.join("\n", write.tags()))
                 .map(reply -> "stored".equals(reply.toString()) ? Fill.STORED : Fill.LEASE_VOIDED);
+    }
+
+    /**
+     * Gives a lease back without filling (the origin failed): the next reader takes it at once instead of waiting
+     * for it to expire. True if this lease was still held.
+     */
+    public Future<Boolean> release(String key, String lease) {
+        byte[] keyBytes = checkKey(key);
+        return RELEASE.run(redis, new Object[]{leaseKey(keyBytes)}, lease).map(reply -> reply.toLong() > 0);
     }
 
     /** Removes the key and voids its lease; true if there was an entry. */

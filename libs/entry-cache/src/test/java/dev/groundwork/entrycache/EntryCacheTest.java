@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -192,6 +193,15 @@ class EntryCacheTest {
         sleep(700);
         assertEquals(Lookup.Status.MISS, await(cache.get("swr")).status(), "past the window nothing is served");
         assertEquals(List.of(), keys("e:swr"), "and Redis has removed it");
+    }
+
+    @Test
+    void aReleasedLeaseGoesToTheNextReaderAtOnce() {
+        Lookup first = await(cache.getWithLease("released", LEASE));
+        assertNull(await(cache.getWithLease("released", LEASE)).lease(), "held by the first reader");
+        assertFalse(await(cache.release("released", "not-the-token")), "only its holder gives a lease back");
+        assertTrue(await(cache.release("released", first.lease())));
+        assertNotNull(await(cache.getWithLease("released", LEASE)).lease(), "the next reader gets it without waiting 5 s");
     }
 
     @Test
