@@ -105,19 +105,24 @@ public class AuthStub implements QuarkusTestResourceLifecycleManager {
 
     /** A signed-in user's token of this session (Supabase's claims). */
     public static String userToken(String sessionId) {
-        return token(UUID.randomUUID().toString(), "authenticated", List.of(), sessionId);
+        return token(UUID.randomUUID().toString(), "authenticated", List.of(), sessionId, 900);
     }
 
     /** A service account's token from client_credentials: its scopes are its roles, its role claim {@code service}. */
     public static String serviceToken(String... scopes) {
-        return token("client-" + UUID.randomUUID(), "service", List.of(scopes), null);
+        return token("client-" + UUID.randomUUID(), "service", List.of(scopes), null, 900);
+    }
+
+    /** A service account's token that expires in a few seconds. */
+    public static String shortLivedServiceToken(int seconds, String... scopes) {
+        return token("client-" + UUID.randomUUID(), "service", List.of(scopes), null, seconds);
     }
 
     private static String token(List<String> roles) {
-        return token(UUID.randomUUID().toString(), "authenticated", roles, null);
+        return token(UUID.randomUUID().toString(), "authenticated", roles, null, 900);
     }
 
-    private static String token(String subject, String role, List<String> roles, String sessionId) {
+    private static String token(String subject, String role, List<String> roles, String sessionId, int lifetimeSeconds) {
         try {
             JwtClaims claims = new JwtClaims();
             claims.setIssuer(base + "/auth/v1");
@@ -126,7 +131,7 @@ public class AuthStub implements QuarkusTestResourceLifecycleManager {
             if (sessionId != null) {
                 claims.setClaim("session_id", sessionId);
             }
-            claims.setExpirationTimeMinutesInTheFuture(15);
+            claims.setExpirationTimeMinutesInTheFuture(lifetimeSeconds / 60f);
             claims.setIssuedAtToNow();
             claims.setClaim("email", "ops@example.com");
             claims.setClaim("role", role);

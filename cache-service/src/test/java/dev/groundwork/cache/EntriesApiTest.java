@@ -103,6 +103,17 @@ class EntriesApiTest {
     }
 
     @Test
+    void aRememberedTokenIsRefusedOnceItExpires() throws InterruptedException {
+        // libs/sessions remembers verified tokens (no second signature check), never past their exp.
+        String token = AuthStub.shortLivedServiceToken(3, "cache:pages");
+        String path = PAGES + "/entries/" + key();
+        as(token).body("x").put(path).then().statusCode(204);
+        as(token).get(path).then().statusCode(200);
+        Thread.sleep(3_500);
+        as(token).get(path).then().statusCode(401);
+    }
+
+    @Test
     void anEntryAnswersWithHttpCachingHeaders() {
         String key = "page/" + key();
         as(PAGES_TOKEN).contentType("application/json").header("Cache-Control", "max-age=120").header("Cache-Tag", "page, user:7")

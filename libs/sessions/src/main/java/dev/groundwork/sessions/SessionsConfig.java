@@ -19,4 +19,16 @@ public interface SessionsConfig {
     /** Sessions remembered per service between checks (least recently used go first). */
     @WithDefault("100000")
     long cacheSize();
+
+    /**
+     * How long a verified bearer token is remembered at most (never past its {@code exp}), so that its signature is
+     * not checked again on every request ({@code VerifiedTokens}); 0 turns it off. Bounds how long a token of a
+     * signing key removed from auth-service's JWKS is still accepted.
+     */
+    @WithDefault("60S")
+    java.time.Duration verifiedTokenMaxAge();
+
+    /** Verified tokens remembered at most (a few hundred bytes each). */
+    @WithDefault("10000")
+    long verifiedTokenCacheSize();
 }
