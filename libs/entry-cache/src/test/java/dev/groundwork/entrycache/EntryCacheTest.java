@@ -1,5 +1,7 @@
 package dev.groundwork.entrycache;
 
+import dev.groundwork.testsupport.RealInfrastructure;
+import dev.groundwork.testsupport.TestServers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -26,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The semantics on the real Redis ({@code REDIS_URL}, else 127.0.0.1:6379), in a namespace of its own. */
+/** The semantics on the real Redis (libs/test-support's: the module's own logical database, emptied at start). */
 class EntryCacheTest {
 
     private static final Duration LEASE = Duration.ofSeconds(5);
@@ -38,7 +40,7 @@ class EntryCacheTest {
     @BeforeAll
     static void connect() {
         vertx = Vertx.vertx();
-        String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+        String url = RealInfrastructure.freshRedis(TestServers.redis().orElseThrow(), "entry-cache").url();
         redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(16).setMaxPoolWaiting(4096));
         namespace = "entrycache-test-" + UUID.randomUUID().toString().substring(0, 8);
         cache = new EntryCache(vertx, redis, namespace);

@@ -26,7 +26,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
 
     /** Redis logical databases per module, so that modules never see each other's keys. 0 is left to ./groundwork up. */
     private static final List<String> REDIS_DATABASES = List.of("", "auth-service", "payment-service",
-            "cache-service", "monitoring-service", "gateway", "e2e", "events");
+            "cache-service", "monitoring-service", "gateway", "e2e", "events", "entry-cache");
 
     @Override
     public Map<String, String> start() {
