@@ -67,7 +67,7 @@ SUPABASE_DB_URL="$db" REDIS_URL="$redis" QUARKUS_HTTP_PORT=18081 QUARKUS_MANAGEM
   -jar auth-service/target/quarkus-app/quarkus-run.jar >"$work/auth.log" 2>&1 &
 pids+=($!)
 SUPABASE_DB_URL="$db" REDIS_URL="$redis" QUARKUS_HTTP_PORT=18083 QUARKUS_MANAGEMENT_PORT=19083 \
-  CACHE_AUTH_URL=http://127.0.0.1:18081 CACHE_NAMESPACES_BENCH_USER_ACCESS=none \
+  CACHE_AUTH_URL=http://127.0.0.1:18081 CACHE_NAMESPACES_BENCH_REQUESTS_PER_SECOND=100000000 \
   java -Xmx512m -jar cache-service/target/quarkus-app/quarkus-run.jar >"$work/cache.log" 2>&1 &
 pids+=($!)
 REDIS_URL="$redis" QUARKUS_HTTP_PORT=18080 QUARKUS_MANAGEMENT_PORT=19080 \

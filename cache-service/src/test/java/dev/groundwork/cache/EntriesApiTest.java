@@ -36,6 +36,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The entries API over HTTP, on the real Redis: access, HTTP caching headers, leases, stale-while-revalidate, invalidation, events. */
 @QuarkusTest
@@ -213,6 +214,20 @@ class EntriesApiTest {
                 .post(PAGES + "/invalidations").then().statusCode(200).body("deleted", equalTo(1));
         as(PAGES_TOKEN).contentType(ContentType.JSON).body(Map.of("keys", List.of(run + "/a", run + "/b")))
                 .post(PAGES + "/batch-get").then().statusCode(200).body("entries.status", equalTo(List.of("miss", "miss")));
+    }
+
+    @Test
+    void theNamespacesRequestsPerSecondBoundTheEntriesApiToo() {
+        // Namespace tight allows 30 requests a second (AuthStub), for its Upstash API and its entries alike.
+        int refused = 0;
+        for (int i = 0; i < 45; i++) {
+            Response answer = as(AuthStub.adminToken()).header("Cache-Control", "only-if-cached").get("/cache/v1/namespaces/tight/entries/k");
+            if (answer.statusCode() == 429) {
+                refused++;
+                assertEquals("application/problem+json", answer.contentType());
+            }
+        }
+        assertTrue(refused > 0, "some of 45 requests in about a second are over 30 per second");
     }
 
     @Test

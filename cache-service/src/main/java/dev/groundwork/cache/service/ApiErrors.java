@@ -12,6 +12,7 @@ public final class ApiErrors {
     public static final String REDIS_REFUSED = "Redis refused";
     public static final String INTERNAL_ERROR = "Internal error";
     public static final String PAYLOAD_TOO_LARGE = "Payload too large";
+    public static final String TOO_MANY_REQUESTS = "Too many requests";
     /** A fill whose lease was voided by an invalidation, a delete, a newer write or its expiry. */
     public static final String LEASE_VOIDED = "Lease voided";
     public static final String REDIS_UNAVAILABLE = "Redis unavailable";

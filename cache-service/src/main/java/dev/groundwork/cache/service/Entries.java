@@ -44,6 +44,8 @@ public class Entries {
     @Inject
     CacheConfig config;
     @Inject
+    RateLimits rateLimits;
+    @Inject
     Vertx vertx;
     @Inject
     Redis redis;
@@ -77,13 +79,16 @@ public class Entries {
         if (scoped && policy == null) {
             throw new Problem(404, ApiErrors.NOT_FOUND, "no namespace " + namespace);
         }
-        if (scoped) {
-            return new Grant(namespace, policy, true);
-        }
-        UserAccess access = policy != null && isUser(caller) ? UserAccess.of(policy.userAccess()) : UserAccess.NONE;
+        UserAccess access = scoped ? UserAccess.READ_WRITE
+                : policy != null && isUser(caller) ? UserAccess.of(policy.userAccess()) : UserAccess.NONE;
         if (access == UserAccess.NONE) {
             throw new Problem(403, ApiErrors.FORBIDDEN, "this token needs the scope " + SCOPE_PREFIX + namespace
                     + " or the admin role (or namespace " + namespace + " must let users in)");
+        }
+        // The namespace's budget is one, whichever API spends it.
+        if (!rateLimits.allow(namespace, policy.requestsPerSecond())) {
+            throw new Problem(429, ApiErrors.TOO_MANY_REQUESTS, "namespace " + namespace + " may make "
+                    + policy.requestsPerSecond() + " requests per second (its policy); try again in a second");
         }
         return new Grant(namespace, policy, access == UserAccess.READ_WRITE);
     }
