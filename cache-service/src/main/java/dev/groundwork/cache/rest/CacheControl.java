@@ -1,31 +1,18 @@
 package dev.groundwork.cache.rest;
 
 import dev.groundwork.cache.service.ApiErrors;
+import dev.groundwork.http.CachingHeaders;
 import dev.groundwork.http.Problem;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
-/** A request's {@code Cache-Control} directives (RFC 9111 §5.2): names lower-cased, values unquoted. */
+/** A request's {@code Cache-Control} directives (RFC 9111 §5.2), as libs/http reads them, and their delta-seconds. */
 record CacheControl(Map<String, String> directives) {
 
     static CacheControl of(String header) {
-        Map<String, String> directives = new HashMap<>();
-        if (header != null) {
-            for (String part : header.split(",")) {
-                String directive = part.trim();
-                if (directive.isEmpty()) {
-                    continue;
-                }
-                int eq = directive.indexOf('=');
-                String name = (eq < 0 ? directive : directive.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
-                String value = eq < 0 ? "" : directive.substring(eq + 1).trim().replace("\"", "");
-                directives.put(name, value);
-            }
-        }
-        return new CacheControl(directives);
+        return new CacheControl(header == null ? Map.of() : CachingHeaders.directives(List.of(header)));
     }
 
     boolean has(String name) {

@@ -4,6 +4,7 @@ import dev.groundwork.cache.service.ApiErrors;
 import dev.groundwork.cache.service.Entries;
 import dev.groundwork.entrycache.Entry;
 import dev.groundwork.entrycache.Lookup;
+import dev.groundwork.http.CachingHeaders;
 import dev.groundwork.http.Problem;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -124,10 +125,7 @@ public class EntriesResource {
             answer = Response.fromResponse(Problem.response(404, ApiErrors.NOT_FOUND, "no entry " + key))
                     .header("Cache-Status", CACHE_NAME + "; fwd=miss");
         } else {
-            boolean notModified = ifNoneMatch != null && (ifNoneMatch.trim().equals("*")
-                    || Arrays.stream(ifNoneMatch.split(",")).map(String::trim).map(t -> t.startsWith("W/") ? t.substring(2) : t)
-                    .anyMatch(entry.etag()::equals));
-            answer = notModified ? Response.notModified() : Response.ok(entry.value(), entry.contentType());
+            answer = CachingHeaders.noneMatchHits(ifNoneMatch, entry.etag()) ? Response.notModified() : Response.ok(entry.value(), entry.contentType());
             answer.header(HttpHeaders.ETAG, entry.etag())
                     .header("Age", entry.ageSeconds(lookup.now()))
                     .header("Cache-Status", CACHE_NAME + "; hit; ttl=" + entry.ttlSeconds(lookup.now()))

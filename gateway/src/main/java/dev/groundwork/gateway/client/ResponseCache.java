@@ -10,6 +10,7 @@ import dev.groundwork.gateway.service.CacheRules;
 import dev.groundwork.gateway.service.PathNormalizer;
 import dev.groundwork.gateway.service.RouteTable;
 import dev.groundwork.gateway.service.StoredAnswer;
+import dev.groundwork.http.CachingHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -29,12 +30,8 @@ import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -218,7 +215,7 @@ public final class ResponseCache implements ProxyInterceptor {
         // Nothing goes to the service: release() drains what the client sent (a GET's empty body).
         ProxyResponse response = request.release().response();
         MultiMap stored = answer.replayedHeaders();
-        if (CacheRules.noneMatchHits(incoming.getHeader("If-None-Match"), stored.get("ETag"))) {
+        if (CachingHeaders.noneMatchHits(incoming.getHeader("If-None-Match"), stored.get("ETag"))) {
             response.setStatusCode(304);
             NOT_MODIFIED_HEADERS.forEach(name -> stored.getAll(name).forEach(value -> response.headers().add(name, value)));
         } else {
@@ -354,11 +351,11 @@ public final class ResponseCache implements ProxyInterceptor {
 
     /** Every stored answer of one target on this route, whatever its variant or user: {@code url:<hash>}. */
     private String urlTag(String target) {
-        return "url:" + digest(route.id() + " " + target);
+        return "url:" + EntryCache.digest((route.id() + " " + target).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String variantKey(String baseKey, List<String> varyNames, MultiMap requestHeaders) {
-        return baseKey + VARIANT + digest(CacheRules.varyValues(varyNames, requestHeaders));
+        return baseKey + VARIANT + EntryCache.digest(CacheRules.varyValues(varyNames, requestHeaders).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A key the library takes, with room for a variant's suffix. */
@@ -384,15 +381,6 @@ public final class ResponseCache implements ProxyInterceptor {
     private static long ageOf(MultiMap headers) {
         String age = headers.get("Age");
         return age != null && !age.isEmpty() && age.length() < 10 && age.chars().allMatch(Character::isDigit) ? Long.parseLong(age) : 0;
-    }
-
-    private static String digest(String text) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The Redis client answers on its own context; the proxy's steps go on on the request's. */

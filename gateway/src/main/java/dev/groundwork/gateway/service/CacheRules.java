@@ -1,5 +1,6 @@
 package dev.groundwork.gateway.service;
 
+import dev.groundwork.http.CachingHeaders;
 import io.vertx.core.MultiMap;
 
 import java.time.Duration;
@@ -7,7 +8,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,7 +79,7 @@ public final class CacheRules {
         if (headers.contains("Range")) {
             return new RequestUse(Use.BYPASS, RANGE);
         }
-        Map<String, String> directives = directives(headers.getAll("Cache-Control"));
+        Map<String, String> directives = CachingHeaders.directives(headers.getAll("Cache-Control"));
         if (directives.containsKey(NO_STORE)) {
             return new RequestUse(Use.BYPASS, NO_STORE);
         }
@@ -100,7 +100,7 @@ public final class CacheRules {
         if (!STORABLE_STATUSES.contains(status)) {
             return Storability.refused(NOT_STORABLE_STATUS);
         }
-        Map<String, String> directives = directives(headers.getAll("Cache-Control"));
+        Map<String, String> directives = CachingHeaders.directives(headers.getAll("Cache-Control"));
         // The field-list forms (no-cache="Set-Cookie", private="X") are read as the whole directive: the safe side.
         if (directives.containsKey(NO_STORE)) {
             return Storability.refused(NO_STORE);
@@ -151,27 +151,6 @@ public final class CacheRules {
         return route.ttl().toSeconds();
     }
 
-    /** Cache-Control directives by lower-case name, values unquoted ("" for none); several fields read as one list. */
-    public static Map<String, String> directives(List<String> fields) {
-        Map<String, String> directives = new LinkedHashMap<>();
-        for (String field : fields) {
-            for (String part : splitOutsideQuotes(field)) {
-                String directive = part.trim();
-                if (directive.isEmpty()) {
-                    continue;
-                }
-                int equals = directive.indexOf('=');
-                String name = (equals < 0 ? directive : directive.substring(0, equals)).trim().toLowerCase(Locale.ROOT);
-                String value = equals < 0 ? "" : directive.substring(equals + 1).trim();
-                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-                    value = value.substring(1, value.length() - 1);
-                }
-                directives.putIfAbsent(name, value);
-            }
-        }
-        return directives;
-    }
-
     /** The header names the answer varies on, lower-case, sorted, without repeats; {@code *} among them for {@code Vary: *}. */
     public static List<String> varyNames(MultiMap headers) {
         TreeSet<String> names = new TreeSet<>();
@@ -200,21 +179,6 @@ public final class CacheRules {
         return values.toString();
     }
 
-    /** Whether an {@code If-None-Match} field names the entity tag (weak comparison, RFC 9110 §13.1.2). */
-    public static boolean noneMatchHits(String ifNoneMatch, String etag) {
-        if (ifNoneMatch == null || etag == null) {
-            return false;
-        }
-        String opaque = opaque(etag);
-        for (String candidate : ifNoneMatch.split(",")) {
-            String tag = candidate.trim();
-            if (tag.equals("*") || opaque(tag).equals(opaque)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The tags the service named in {@code Cache-Tag} (separated by commas or spaces). */
     public static List<String> serviceTags(MultiMap headers) {
         List<String> tags = new ArrayList<>();
@@ -226,10 +190,6 @@ public final class CacheRules {
             }
         }
         return tags;
-    }
-
-    private static String opaque(String tag) {
-        return tag.startsWith("W/") ? tag.substring(2) : tag;
     }
 
     private static long seconds(String value, long otherwise) {
@@ -246,22 +206,5 @@ public final class CacheRules {
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    private static List<String> splitOutsideQuotes(String field) {
-        List<String> parts = new ArrayList<>();
-        boolean quoted = false;
-        int start = 0;
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                parts.add(field.substring(start, i));
-                start = i + 1;
-            }
-        }
-        parts.add(field.substring(start));
-        return parts;
     }
 }

@@ -401,11 +401,15 @@ public final class EntryCache {
         return List.copyOf(unique);
     }
 
-    /** A strong ETag from the value's SHA-256 (its first 128 bits). */
+    /** A strong ETag from the value's {@link #digest}. */
     public static String etagOf(byte[] value) {
+        return "\"" + digest(value) + "\"";
+    }
+
+    /** The first 128 bits of the bytes' SHA-256, base64url without padding (22 characters): fit for a key or a tag. */
+    public static String digest(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value);
-            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16)) + "\"";
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(bytes), 16));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
