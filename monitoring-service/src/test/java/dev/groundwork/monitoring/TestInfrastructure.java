@@ -4,9 +4,10 @@ import dev.groundwork.testsupport.RealInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 
 /**
- * Registers real Postgres and Redis for every test of this module (not only this class), so that Quarkus
+ * Registers real Postgres and Redis, and auth-service's stub with the tests' projects, for every test of this module (not only this class), so that Quarkus
  * starts once for the whole module.
  */
 @QuarkusTestResource(RealInfrastructure.class)
+@QuarkusTestResource(AuthStub.class)
 public class TestInfrastructure {
 }

@@ -1,10 +1,14 @@
 package dev.groundwork.monitoring.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** monitoring-service settings ({@code monitoring.*}, env {@code MONITORING_*}). */
 @ConfigMapping(prefix = "monitoring")
@@ -14,7 +18,89 @@ public interface MonitoringConfig {
     @WithDefault("http://localhost:8080")
     URI publicBaseUrl();
 
-    /** How long error events are kept before they are deleted. */
+    /** How long events (and issues seen no more) are kept before they are deleted. */
     @WithDefault("P90D")
     Duration retention();
+
+    /** The organization slug of the Sentry-shaped API ({@code /api/0/projects/{org}/...}): there is one. */
+    @WithDefault("groundwork")
+    String organization();
+
+    /** Projects declared here, by slug (the fleet's own: {@code groundwork}); created or updated at start. */
+    Map<String, DeclaredProject> projects();
+
+    Ingest ingest();
+
+    Processing processing();
+
+    interface DeclaredProject {
+        /** The project id in its DSN: 1-999 (ids from 1000 on are given to projects created through the API). */
+        int id();
+
+        /** Its DSN public keys (32 hex characters each), e.g. from a Secret; keys of the project not listed are revoked. */
+        Optional<List<String>> dsnKeys();
+
+        /** Error events accepted per minute; unset: {@code monitoring.ingest.events-per-minute}. */
+        Optional<Integer> eventsPerMinute();
+    }
+
+    interface Ingest {
+        /** Largest request body as sent (compressed), Sentry's limit. */
+        @WithDefault("20M")
+        MemorySize maxCompressedSize();
+
+        /** Largest envelope once decompressed, Sentry's limit: decompression stops there. */
+        @WithDefault("200M")
+        MemorySize maxEnvelopeSize();
+
+        /** Largest event, transaction or other JSON item, Sentry's limit. */
+        @WithDefault("1M")
+        MemorySize maxEventSize();
+
+        /** Largest attachment kept. */
+        @WithDefault("5M")
+        MemorySize maxAttachmentSize();
+
+        /** Largest sum of the items kept from one envelope (what goes into the inbox). */
+        @WithDefault("20M")
+        MemorySize maxKeptSize();
+
+        /** Error events accepted per project and minute (a project's own setting wins); more are answered 429. */
+        @WithDefault("6000")
+        int eventsPerMinute();
+
+        /** Envelopes accepted but not yet in the inbox at most (each waits for its commit); more are answered 503. */
+        @WithDefault("2000")
+        int maxPending();
+
+        /** Envelopes written to the inbox in one transaction at most. */
+        @WithDefault("256")
+        int maxBatch();
+
+        /** How long a request waits for the inbox write before it is answered 503. */
+        @WithDefault("10S")
+        Duration writeTimeout();
+
+        /** How long a changed or revoked DSN key may still be seen as it was by other replicas. */
+        @WithDefault("10S")
+        Duration keyCacheTtl();
+    }
+
+    interface Processing {
+        /** Inbox rows processed in one transaction at most. */
+        @WithDefault("200")
+        int batchSize();
+
+        /** Attempts before a row is left for an operator (kept with its error). */
+        @WithDefault("5")
+        int maxAttempts();
+
+        /** Events kept per project at most: the oldest go first. */
+        @WithDefault("1000000")
+        long maxEventsPerProject();
+
+        /** How often retention runs. */
+        @WithDefault("1H")
+        Duration retentionEvery();
+    }
 }

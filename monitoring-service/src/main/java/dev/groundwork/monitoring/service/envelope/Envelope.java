@@ -1,0 +1,65 @@
+package dev.groundwork.monitoring.service.envelope;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * An envelope (Sentry's develop docs, "Envelopes"): a JSON header, then items, each a JSON header and a payload. This
+ * holds only the items we keep; {@link #bytes} frames them again, every item with its {@code length}, for the inbox.
+ */
+public record Envelope(ObjectNode header, List<Item> items) {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An item: its type, its header, and its payload (empty for items only counted, such as transactions). */
+    public record Item(String type, ObjectNode header, byte[] payload) {
+
+        /** The payload as JSON (items other than attachments are JSON objects, checked when read). */
+        public JsonNode json() {
+            try {
+                return JSON.readTree(payload);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("item payload is not JSON", e);
+            }
+        }
+    }
+
+    /** The event id: the header's, else the first event's; null when neither has one. */
+    public String eventId() {
+        JsonNode id = header.get("event_id");
+        return id != null && id.isTextual() ? id.asText() : null;
+    }
+
+    public boolean has(String type) {
+        return items.stream().anyMatch(item -> item.type().equals(type));
+    }
+
+    public byte[] bytes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            out.write(JSON.writeValueAsBytes(header));
+            for (Item item : items) {
+                ObjectNode itemHeader = item.header().deepCopy();
+                itemHeader.put("type", item.type());
+                itemHeader.put("length", item.payload().length);
+                out.write('\n');
+                out.write(JSON.writeValueAsBytes(itemHeader));
+                out.write('\n');
+                out.write(item.payload());
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public String toString() {
+        return new String(bytes(), StandardCharsets.UTF_8);
+    }
+}
