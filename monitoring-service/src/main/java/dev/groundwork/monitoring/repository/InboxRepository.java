@@ -23,16 +23,16 @@ public class InboxRepository {
 
     /** Due rows, locked for this transaction; rows another replica holds are skipped. */
     public List<InboxRow> claim(Connection connection, int limit) throws SQLException {
-        return rows(connection, "SELECT " + COLUMNS + " FROM inbox WHERE NOT failed AND next_attempt_at <= now() "
+        return rows(connection, "SELECT " + COLUMNS + " FROM monitoring.inbox WHERE NOT failed AND next_attempt_at <= now() "
                 + "ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED", limit);
     }
 
     public List<InboxRow> claimOne(Connection connection, long id) throws SQLException {
-        return rows(connection, "SELECT " + COLUMNS + " FROM inbox WHERE id = ? AND NOT failed FOR UPDATE SKIP LOCKED", id);
+        return rows(connection, "SELECT " + COLUMNS + " FROM monitoring.inbox WHERE id = ? AND NOT failed FOR UPDATE SKIP LOCKED", id);
     }
 
     public void delete(Connection connection, List<InboxRow> rows) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM inbox WHERE id = ANY (?)")) {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM monitoring.inbox WHERE id = ANY (?)")) {
             delete.setArray(1, connection.createArrayOf("bigint", rows.stream().map(InboxRow::id).toArray()));
             delete.executeUpdate();
         }
@@ -40,7 +40,7 @@ public class InboxRepository {
 
     /** Records a failed attempt: tried again after {@code backoff}, or given up ({@code failed}) after the last one. */
     public void failed(Connection connection, long id, String error, Duration backoff, boolean giveUp) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE inbox SET attempts = attempts + 1, last_error = ?, "
+        try (PreparedStatement update = connection.prepareStatement("UPDATE monitoring.inbox SET attempts = attempts + 1, last_error = ?, "
                 + "next_attempt_at = ?, failed = ? WHERE id = ?")) {
             update.setString(1, error);
             update.setTimestamp(2, Timestamp.from(Instant.now().plus(backoff)));
@@ -53,7 +53,7 @@ public class InboxRepository {
     /** Rows waiting (due or backing off) and rows given up, for the gauges. */
     public long[] counts(Connection connection) throws SQLException {
         try (PreparedStatement count = connection.prepareStatement(
-                "SELECT count(*) FILTER (WHERE NOT failed), count(*) FILTER (WHERE failed) FROM inbox");
+                "SELECT count(*) FILTER (WHERE NOT failed), count(*) FILTER (WHERE failed) FROM monitoring.inbox");
              ResultSet row = count.executeQuery()) {
             row.next();
             return new long[] {row.getLong(1), row.getLong(2)};

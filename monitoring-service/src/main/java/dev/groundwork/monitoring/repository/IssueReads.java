@@ -44,15 +44,15 @@ public class IssueReads {
     private static final String ISSUE_COLUMNS = "i.id, i.project_id, i.title, i.culprit, i.type, i.metadata::text AS metadata, i.level, "
             + "i.platform, i.status, i.resolved_in_release, i.resolved_in_next_release, i.first_seen, i.last_seen, i.first_release, "
             + "i.last_release, i.times_seen, i.grouping_version, i.grouping_hash, "
-            + "(SELECT count(*) FROM issue_users u WHERE u.issue_id = i.id) AS users";
+            + "(SELECT count(*) FROM monitoring.issue_users u WHERE u.issue_id = i.id) AS users";
 
     @Inject
     AgroalDataSource dataSource;
 
     public List<IssueRow> issues(Filter filter, Sort sort, int offset, int limit) {
         List<Object> parameters = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT ").append(ISSUE_COLUMNS).append(", c.events AS period_count FROM issues i ")
-                .append("JOIN (SELECT issue_id, sum(events) AS events FROM issue_counts WHERE hour >= ?");
+        StringBuilder sql = new StringBuilder("SELECT ").append(ISSUE_COLUMNS).append(", c.events AS period_count FROM monitoring.issues i ")
+                .append("JOIN (SELECT issue_id, sum(events) AS events FROM monitoring.issue_counts WHERE hour >= ?");
         parameters.add(Timestamp.from(filter.since()));
         if (filter.environment() != null) {
             sql.append(" AND environment = ?");
@@ -69,7 +69,7 @@ public class IssueReads {
             parameters.add(filter.level());
         }
         if (filter.release() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM issue_tags t WHERE t.issue_id = i.id AND t.key = 'release' AND t.value = ?)");
+            sql.append(" AND EXISTS (SELECT 1 FROM monitoring.issue_tags t WHERE t.issue_id = i.id AND t.key = 'release' AND t.value = ?)");
             parameters.add(filter.release());
         }
         if (filter.text() != null) {
@@ -90,13 +90,13 @@ public class IssueReads {
     }
 
     public Optional<IssueRow> issue(long id) {
-        return query("SELECT " + ISSUE_COLUMNS + ", i.times_seen AS period_count FROM issues i WHERE i.id = ?", IssueReads::issue, id)
+        return query("SELECT " + ISSUE_COLUMNS + ", i.times_seen AS period_count FROM monitoring.issues i WHERE i.id = ?", IssueReads::issue, id)
                 .stream().findFirst();
     }
 
     /** Events per bucket since {@code since}: bucket start (epoch seconds) → count. */
     public Map<Long, Long> stats(long issueId, Instant since, long bucketSeconds, String environment) {
-        String sql = "SELECT floor(extract(epoch FROM hour) / ?)::bigint * ? AS bucket, sum(events) FROM issue_counts "
+        String sql = "SELECT floor(extract(epoch FROM hour) / ?)::bigint * ? AS bucket, sum(events) FROM monitoring.issue_counts "
                 + "WHERE issue_id = ? AND hour >= ?" + (environment != null ? " AND environment = ?" : "") + " GROUP BY bucket";
         Object[] parameters = environment != null
                 ? new Object[] {bucketSeconds, bucketSeconds, issueId, Timestamp.from(since), environment}
@@ -107,25 +107,25 @@ public class IssueReads {
     }
 
     public List<TagRow> tags(long issueId) {
-        return query("SELECT key, value, events, last_seen FROM issue_tags WHERE issue_id = ? ORDER BY key, events DESC, value",
+        return query("SELECT key, value, events, last_seen FROM monitoring.issue_tags WHERE issue_id = ? ORDER BY key, events DESC, value",
                 row -> new TagRow(row.getString(1), row.getString(2), row.getLong(3), row.getTimestamp(4).toInstant()), issueId);
     }
 
     public List<EventRow> events(long issueId, int offset, int limit) {
         return query("SELECT event_id, issue_id, project_id, occurred_at, received_at, level, release, environment, payload::text "
-                + "FROM events WHERE issue_id = ? ORDER BY received_at DESC, event_id OFFSET ? LIMIT ?", IssueReads::event, issueId, offset, limit);
+                + "FROM monitoring.events WHERE issue_id = ? ORDER BY received_at DESC, event_id OFFSET ? LIMIT ?", IssueReads::event, issueId, offset, limit);
     }
 
     public Optional<EventRow> event(long issueId, UUID eventId) {
         return query("SELECT event_id, issue_id, project_id, occurred_at, received_at, level, release, environment, payload::text "
-                + "FROM events WHERE issue_id = ? AND event_id = ?", IssueReads::event, issueId, eventId).stream().findFirst();
+                + "FROM monitoring.events WHERE issue_id = ? AND event_id = ?", IssueReads::event, issueId, eventId).stream().findFirst();
     }
 
     /** Sets an issue's status; false when there is no such issue. */
     public boolean setStatus(long id, String status, String resolvedInRelease, boolean inNextRelease) {
         boolean resolved = "resolved".equals(status);
         try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE issues SET status = ?, resolved_in_release = ?, resolved_in_next_release = ?, "
+                "UPDATE monitoring.issues SET status = ?, resolved_in_release = ?, resolved_in_next_release = ?, "
                         + "resolved_at = CASE WHEN ? THEN now() ELSE NULL END WHERE id = ?")) {
             update.setString(1, status);
             update.setString(2, resolved ? resolvedInRelease : null);

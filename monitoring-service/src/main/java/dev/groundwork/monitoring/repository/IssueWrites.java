@@ -41,7 +41,7 @@ public class IssueWrites {
     /** The event ids among {@code ids} already stored for the project. */
     public Set<UUID> existingEvents(Connection connection, long projectId, Collection<UUID> ids) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT event_id FROM events WHERE project_id = ? AND event_id = ANY (?)")) {
+                "SELECT event_id FROM monitoring.events WHERE project_id = ? AND event_id = ANY (?)")) {
             select.setLong(1, projectId);
             select.setArray(2, connection.createArrayOf("uuid", ids.toArray()));
             Set<UUID> found = new HashSet<>();
@@ -57,10 +57,10 @@ public class IssueWrites {
     /** Records releases not seen before (first seen: now) and answers when each was first seen. */
     public Map<String, Instant> releases(Connection connection, long projectId, Collection<String> versions) throws SQLException {
         String[] sorted = versions.stream().sorted().toArray(String[]::new);
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO releases (project_id, version, first_seen) "
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO monitoring.releases (project_id, version, first_seen) "
                 + "SELECT ?, v, now() FROM unnest(?::text[]) AS v ON CONFLICT DO NOTHING");
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT version, first_seen FROM releases WHERE project_id = ? AND version = ANY (?)")) {
+                     "SELECT version, first_seen FROM monitoring.releases WHERE project_id = ? AND version = ANY (?)")) {
             insert.setLong(1, projectId);
             insert.setArray(2, connection.createArrayOf("text", sorted));
             insert.executeUpdate();
@@ -78,7 +78,7 @@ public class IssueWrites {
 
     public Optional<Instant> releaseFirstSeen(Connection connection, long projectId, String version) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT first_seen FROM releases WHERE project_id = ? AND version = ?")) {
+                "SELECT first_seen FROM monitoring.releases WHERE project_id = ? AND version = ?")) {
             select.setLong(1, projectId);
             select.setString(2, version);
             try (ResultSet row = select.executeQuery()) {
@@ -89,7 +89,7 @@ public class IssueWrites {
 
     /** A new issue's id, or empty when the project already has an issue of that hash. */
     public Optional<Long> insertIssue(Connection connection, NewIssue issue) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO issues (project_id, grouping_hash, grouping_version, "
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO monitoring.issues (project_id, grouping_hash, grouping_version, "
                 + "type, title, culprit, metadata, level, platform, first_seen, last_seen, first_release, last_release, times_seen) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, grouping_hash) DO NOTHING RETURNING id")) {
             int i = 0;
@@ -115,7 +115,7 @@ public class IssueWrites {
 
     public IssueState lockIssue(Connection connection, long projectId, String hash) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT id, status, resolved_in_release, resolved_in_next_release, "
-                + "resolved_at, first_seen, last_seen, last_release, times_seen FROM issues WHERE project_id = ? AND grouping_hash = ? FOR UPDATE")) {
+                + "resolved_at, first_seen, last_seen, last_release, times_seen FROM monitoring.issues WHERE project_id = ? AND grouping_hash = ? FOR UPDATE")) {
             select.setLong(1, projectId);
             select.setString(2, hash);
             try (ResultSet row = select.executeQuery()) {
@@ -132,7 +132,7 @@ public class IssueWrites {
     /** New events of an issue: counts, times, the latest event's title and level, and its status (a regression reopens it). */
     public void updateIssue(Connection connection, long id, NewIssue latest, Instant firstSeen, Instant lastSeen, String lastRelease,
                             long added, boolean reopen) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE issues SET times_seen = times_seen + ?, first_seen = ?, "
+        try (PreparedStatement update = connection.prepareStatement("UPDATE monitoring.issues SET times_seen = times_seen + ?, first_seen = ?, "
                 + "last_seen = ?, last_release = ?, title = ?, culprit = ?, metadata = ?::jsonb, level = ?, "
                 + "status = CASE WHEN ? THEN 'unresolved' ELSE status END, "
                 + "resolved_in_release = CASE WHEN ? THEN NULL ELSE resolved_in_release END, "
@@ -156,7 +156,7 @@ public class IssueWrites {
     }
 
     public void insertEvents(Connection connection, List<EventRow> events) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO events (project_id, event_id, issue_id, occurred_at, "
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO monitoring.events (project_id, event_id, issue_id, occurred_at, "
                 + "received_at, level, release, environment, user_key, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json) "
                 + "ON CONFLICT DO NOTHING")) {
             for (EventRow event : events) {
@@ -179,7 +179,7 @@ public class IssueWrites {
 
     /** Adds to the hourly counts; keys are (issue, hour, environment), written in their sorted order. */
     public void addCounts(Connection connection, Map<CountKey, Long> counts) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO issue_counts (issue_id, hour, environment, events) "
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO monitoring.issue_counts (issue_id, hour, environment, events) "
                 + "VALUES (?, ?, ?, ?) ON CONFLICT (issue_id, hour, environment) DO UPDATE SET events = issue_counts.events + excluded.events")) {
             for (Map.Entry<CountKey, Long> count : counts.entrySet()) {
                 upsert.setLong(1, count.getKey().issueId());
@@ -212,7 +212,7 @@ public class IssueWrites {
 
     public void addUsers(Connection connection, Set<Map.Entry<Long, String>> users) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO issue_users (issue_id, user_key) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                "INSERT INTO monitoring.issue_users (issue_id, user_key) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
             for (Map.Entry<Long, String> user : users) {
                 insert.setLong(1, user.getKey());
                 insert.setString(2, user.getValue());
@@ -223,7 +223,7 @@ public class IssueWrites {
     }
 
     public void addTags(Connection connection, Map<TagKey, Long> tags, Instant seen) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO issue_tags (issue_id, key, value, events, last_seen) "
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO monitoring.issue_tags (issue_id, key, value, events, last_seen) "
                 + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (issue_id, key, value) DO UPDATE SET events = issue_tags.events + excluded.events, "
                 + "last_seen = GREATEST(issue_tags.last_seen, excluded.last_seen)")) {
             for (Map.Entry<TagKey, Long> tag : tags.entrySet()) {
@@ -241,7 +241,7 @@ public class IssueWrites {
     /** Transactions counted and the SDKs' client reports, per project, hour, category, outcome and reason. */
     public void addOutcome(Connection connection, long projectId, Instant hour, String category, String outcome, String reason,
                            long quantity) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO outcomes (project_id, hour, category, outcome, reason, "
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO monitoring.outcomes (project_id, hour, category, outcome, reason, "
                 + "quantity) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, hour, category, outcome, reason) "
                 + "DO UPDATE SET quantity = outcomes.quantity + excluded.quantity")) {
             upsert.setLong(1, projectId);
@@ -256,7 +256,7 @@ public class IssueWrites {
 
     public void insertSessionUpdate(Connection connection, long projectId, String kind, String release, String environment,
                                     String payload, Instant receivedAt) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO session_updates (project_id, kind, release, environment, "
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO monitoring.session_updates (project_id, kind, release, environment, "
                 + "payload, received_at) VALUES (?, ?, ?, ?, ?::json, ?)")) {
             insert.setLong(1, projectId);
             insert.setString(2, kind);
@@ -270,7 +270,7 @@ public class IssueWrites {
 
     public void insertAttachment(Connection connection, long projectId, UUID eventId, String filename, String contentType, String kind,
                                  byte[] data, Instant receivedAt) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO attachments (project_id, event_id, filename, "
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO monitoring.attachments (project_id, event_id, filename, "
                 + "content_type, kind, size, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             insert.setLong(1, projectId);
             insert.setObject(2, eventId);
@@ -286,7 +286,7 @@ public class IssueWrites {
 
     public void insertUserReport(Connection connection, long projectId, UUID reportId, UUID eventId, String name, String email,
                                  String comments, Instant receivedAt) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO user_reports (project_id, report_id, event_id, name, "
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO monitoring.user_reports (project_id, report_id, event_id, name, "
                 + "email, comments, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             insert.setLong(1, projectId);
             insert.setObject(2, reportId);

@@ -34,49 +34,49 @@ public class ProjectRepository {
     AgroalDataSource dataSource;
 
     public List<ProjectRow> all() {
-        return query("SELECT " + PROJECT_COLUMNS + " FROM projects ORDER BY id", ProjectRepository::project);
+        return query("SELECT " + PROJECT_COLUMNS + " FROM monitoring.projects ORDER BY id", ProjectRepository::project);
     }
 
     public Optional<ProjectRow> bySlug(String slug) {
-        return query("SELECT " + PROJECT_COLUMNS + " FROM projects WHERE slug = ?", ProjectRepository::project, slug).stream().findFirst();
+        return query("SELECT " + PROJECT_COLUMNS + " FROM monitoring.projects WHERE slug = ?", ProjectRepository::project, slug).stream().findFirst();
     }
 
     public Optional<ProjectRow> byId(long id) {
-        return query("SELECT " + PROJECT_COLUMNS + " FROM projects WHERE id = ?", ProjectRepository::project, id).stream().findFirst();
+        return query("SELECT " + PROJECT_COLUMNS + " FROM monitoring.projects WHERE id = ?", ProjectRepository::project, id).stream().findFirst();
     }
 
     /** A new project with the next id of the sequence (1000 and up); empty when the slug is taken. */
     public Optional<ProjectRow> create(String slug, String name) {
-        return query("INSERT INTO projects (id, slug, name) VALUES (nextval('project_ids'), ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING "
+        return query("INSERT INTO monitoring.projects (id, slug, name) VALUES (nextval('monitoring.project_ids'), ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING "
                 + PROJECT_COLUMNS, ProjectRepository::project, slug, name).stream().findFirst();
     }
 
     /** A project declared in configuration: created, or its slug and quota brought up to date. */
     public ProjectRow declare(long id, String slug, Integer eventsPerMinute) {
-        return query("INSERT INTO projects (id, slug, name, declared, events_per_minute) VALUES (?, ?, ?, true, ?) "
+        return query("INSERT INTO monitoring.projects (id, slug, name, declared, events_per_minute) VALUES (?, ?, ?, true, ?) "
                         + "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, declared = true, events_per_minute = excluded.events_per_minute "
                         + "RETURNING " + PROJECT_COLUMNS,
                 ProjectRepository::project, id, slug, slug, eventsPerMinute).get(0);
     }
 
     public Optional<KeyRow> key(String publicKey) {
-        return query("SELECT " + KEY_COLUMNS + " FROM project_keys WHERE public_key = ?", ProjectRepository::key, publicKey)
+        return query("SELECT " + KEY_COLUMNS + " FROM monitoring.project_keys WHERE public_key = ?", ProjectRepository::key, publicKey)
                 .stream().findFirst();
     }
 
     public List<KeyRow> keys(long projectId) {
-        return query("SELECT " + KEY_COLUMNS + " FROM project_keys WHERE project_id = ? ORDER BY created_at, public_key",
+        return query("SELECT " + KEY_COLUMNS + " FROM monitoring.project_keys WHERE project_id = ? ORDER BY created_at, public_key",
                 ProjectRepository::key, projectId);
     }
 
     public KeyRow insertKey(String publicKey, long projectId, String label, boolean declared) {
-        return query("INSERT INTO project_keys (public_key, project_id, label, declared) VALUES (?, ?, ?, ?) RETURNING " + KEY_COLUMNS,
+        return query("INSERT INTO monitoring.project_keys (public_key, project_id, label, declared) VALUES (?, ?, ?, ?) RETURNING " + KEY_COLUMNS,
                 ProjectRepository::key, publicKey, projectId, label, declared).get(0);
     }
 
     /** A declared key: active again if it was revoked; refused (empty) when another project holds it. */
     public Optional<KeyRow> declareKey(String publicKey, long projectId) {
-        return query("INSERT INTO project_keys (public_key, project_id, label, declared) VALUES (?, ?, 'Declared', true) "
+        return query("INSERT INTO monitoring.project_keys (public_key, project_id, label, declared) VALUES (?, ?, 'Declared', true) "
                         + "ON CONFLICT (public_key) DO UPDATE SET expires_at = NULL, declared = true "
                         + "WHERE project_keys.project_id = excluded.project_id RETURNING " + KEY_COLUMNS,
                 ProjectRepository::key, publicKey, projectId).stream().findFirst();
@@ -84,13 +84,13 @@ public class ProjectRepository {
 
     /** Revokes the project's declared keys that configuration no longer lists. */
     public int revokeUndeclared(long projectId, List<String> declared) {
-        return update("UPDATE project_keys SET expires_at = now() WHERE project_id = ? AND declared AND expires_at IS NULL "
+        return update("UPDATE monitoring.project_keys SET expires_at = now() WHERE project_id = ? AND declared AND expires_at IS NULL "
                 + "AND NOT (public_key = ANY (?))", projectId, declared.toArray(String[]::new));
     }
 
     /** Sets when a key stops working (now: revoked; later: rotated out); false when the project has no such key. */
     public boolean expire(long projectId, String publicKey, Instant at) {
-        return update("UPDATE project_keys SET expires_at = LEAST(COALESCE(expires_at, ?), ?) WHERE project_id = ? AND public_key = ?",
+        return update("UPDATE monitoring.project_keys SET expires_at = LEAST(COALESCE(expires_at, ?), ?) WHERE project_id = ? AND public_key = ?",
                 Timestamp.from(at), Timestamp.from(at), projectId, publicKey) == 1;
     }
 

@@ -95,7 +95,7 @@ public class InboxWriter {
     private void write(List<Pending> batch) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO inbox (project_id, envelope) VALUES (?, ?)")) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO monitoring.inbox (project_id, envelope) VALUES (?, ?)")) {
                 for (Pending entry : batch) {
                     insert.setLong(1, entry.projectId());
                     insert.setBytes(2, entry.envelope());
