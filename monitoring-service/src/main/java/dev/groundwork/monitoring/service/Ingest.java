@@ -108,7 +108,7 @@ public class Ingest {
     }
 
     /** The key of the envelope header's {@code dsn} (browser SDKs' tunnels put it there); its project must be the path's. */
-    private static String keyOfDsn(ObjectNode header, long projectId) {
+    static String keyOfDsn(ObjectNode header, long projectId) {
         JsonNode dsn = header.get("dsn");
         if (dsn == null || !dsn.isTextual()) {
             return null;
@@ -128,14 +128,20 @@ public class Ingest {
 
     private Envelope read(Request request) {
         MonitoringConfig.Ingest limits = config.ingest();
-        InputStream body = new LimitedInputStream(request.body(), limits.maxCompressedSize().asLongValue(), IngestError.TOO_LARGE_REQUEST);
-        try (InputStream decoded = new LimitedInputStream(decoder(request.contentEncoding(), body),
-                limits.maxEnvelopeSize().asLongValue(), IngestError.TOO_LARGE_ENVELOPE)) {
-            EnvelopeReader.Limits itemLimits = new EnvelopeReader.Limits(limits.maxEventSize().asBigInteger().intValueExact(),
-                    limits.maxAttachmentSize().asBigInteger().intValueExact(), limits.maxKeptSize().asLongValue());
-            return request.store() ? storeEvent(decoded, itemLimits) : EnvelopeReader.read(decoded, itemLimits);
+        EnvelopeReader.Limits itemLimits = new EnvelopeReader.Limits(limits.maxEventSize().asBigInteger().intValueExact(),
+                limits.maxAttachmentSize().asBigInteger().intValueExact(), limits.maxKeptSize().asLongValue());
+        return read(request.body(), request.contentEncoding(), request.store(), limits.maxCompressedSize().asLongValue(),
+                limits.maxEnvelopeSize().asLongValue(), itemLimits);
+    }
+
+    /** The body as an envelope, decoded as it streams and within the limits; static so that EnvelopeFuzzTest runs it without Quarkus. */
+    static Envelope read(InputStream body, String contentEncoding, boolean store, long maxCompressed, long maxEnvelope,
+                         EnvelopeReader.Limits itemLimits) {
+        InputStream limited = new LimitedInputStream(body, maxCompressed, IngestError.TOO_LARGE_REQUEST);
+        try (InputStream decoded = new LimitedInputStream(decoder(contentEncoding, limited), maxEnvelope, IngestError.TOO_LARGE_ENVELOPE)) {
+            return store ? storeEvent(decoded, itemLimits) : EnvelopeReader.read(decoded, itemLimits);
         } catch (IOException e) {
-            throw IngestError.badRequest(request.contentEncoding() == null ? IngestError.TRUNCATED : IngestError.BAD_COMPRESSION);
+            throw IngestError.badRequest(contentEncoding == null ? IngestError.TRUNCATED : IngestError.BAD_COMPRESSION);
         }
     }
 
@@ -175,7 +181,7 @@ public class Ingest {
      * The event id the SDK gets back: the header's, else the event's; one is made when neither has it. It goes into
      * the header so that processing and the answer agree.
      */
-    private static String eventId(Envelope envelope) {
+    static String eventId(Envelope envelope) {
         String id = envelope.eventId() == null ? null : normalize(envelope.eventId());
         for (Envelope.Item item : envelope.items()) {
             if (item.type().equals(EnvelopeReader.EVENT)) {

@@ -3,6 +3,7 @@ package dev.groundwork.monitoring.service.envelope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.groundwork.monitoring.service.IngestError;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,16 +40,20 @@ public record Envelope(ObjectNode header, List<Item> items) {
         return items.stream().anyMatch(item -> item.type().equals(type));
     }
 
+    /**
+     * The envelope as the inbox keeps it. A header that no longer fits a header line once framed (the length and the
+     * event id added, numbers written in Java's form) is refused here: the reader could not read it back.
+     */
     public byte[] bytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            out.write(JSON.writeValueAsBytes(header));
+            out.write(headerLine(header, IngestError.BAD_HEADER));
             for (Item item : items) {
                 ObjectNode itemHeader = item.header().deepCopy();
                 itemHeader.put("type", item.type());
                 itemHeader.put("length", item.payload().length);
                 out.write('\n');
-                out.write(JSON.writeValueAsBytes(itemHeader));
+                out.write(headerLine(itemHeader, IngestError.BAD_ITEM_HEADER));
                 out.write('\n');
                 out.write(item.payload());
             }
@@ -56,6 +61,14 @@ public record Envelope(ObjectNode header, List<Item> items) {
             throw new IllegalStateException(e);
         }
         return out.toByteArray();
+    }
+
+    private static byte[] headerLine(ObjectNode header, String detail) throws java.io.IOException {
+        byte[] line = JSON.writeValueAsBytes(header);
+        if (line.length > EnvelopeReader.MAX_HEADER_LINE) {
+            throw IngestError.badRequest(detail, "over " + EnvelopeReader.MAX_HEADER_LINE + " bytes once framed");
+        }
+        return line;
     }
 
     @Override

@@ -1,12 +1,17 @@
 package dev.groundwork.monitoring.service.envelope;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.groundwork.monitoring.service.IngestError;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +38,11 @@ public final class EnvelopeReader {
     private static final Set<String> JSON_ITEMS = Set.of(EVENT, SESSION, SESSIONS, CLIENT_REPORT, USER_REPORT, FEEDBACK);
     /** A header line (the envelope's or an item's) longer than this is not a header. */
     static final int MAX_HEADER_LINE = 64 * 1024;
+    /**
+     * Headers are framed again for the inbox ({@link Envelope#bytes}): read with their decimals as written, a header
+     * says the same when read back (as doubles, {@code 1e400} would come back as the string {@code "Infinity"}).
+     */
+    private static final ObjectReader HEADERS = Envelope.JSON.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     /**
      * @param maxJsonItem   the largest event or other JSON item (413 past it)
@@ -107,7 +117,9 @@ public final class EnvelopeReader {
         }
         byte[] payload = length == null ? payloadLine(kind, limit) : exactly(length.intValue());
         if (JSON_ITEMS.contains(kind)) {
-            object(payload, IngestError.BAD_PAYLOAD);
+            // Checked as the text processing stores (a json column): Jackson alone would also take bytes that are not
+            // UTF-8 in names, a byte order mark, and UTF-16 or 32, none of which Postgres takes (nor does Relay).
+            object(utf8(payload), IngestError.BAD_PAYLOAD);
         }
         kept += payload.length;
         if (kept > limits.maxKept()) {
@@ -168,16 +180,37 @@ public final class EnvelopeReader {
         }
     }
 
-    /** A JSON object, or the error {@code detail}: trailing content, arrays and scalars are refused. */
+    /** A header: a JSON object, or the error {@code detail}; its decimals are kept exactly, so that framing it again changes nothing. */
     static ObjectNode object(byte[] bytes, String detail) {
-        try (JsonParser parser = Envelope.JSON.createParser(bytes)) {
-            JsonNode node = Envelope.JSON.readTree(parser);
-            if (!(node instanceof ObjectNode object) || parser.nextToken() != null) {
-                throw IngestError.badRequest(detail, "not a JSON object");
-            }
-            return object;
+        try (JsonParser parser = HEADERS.createParser(bytes)) {
+            return object(parser, HEADERS.readTree(parser), detail);
         } catch (IOException e) {
             throw IngestError.badRequest(detail, "not JSON");
+        }
+    }
+
+    /** A JSON payload: a JSON object, or the error {@code detail}. */
+    static ObjectNode object(String text, String detail) {
+        try (JsonParser parser = Envelope.JSON.createParser(text)) {
+            return object(parser, Envelope.JSON.readTree(parser), detail);
+        } catch (IOException e) {
+            throw IngestError.badRequest(detail, "not JSON");
+        }
+    }
+
+    /** Trailing content, arrays and scalars are refused. */
+    private static ObjectNode object(JsonParser parser, JsonNode node, String detail) throws IOException {
+        if (!(node instanceof ObjectNode object) || parser.nextToken() != null) {
+            throw IngestError.badRequest(detail, "not a JSON object");
+        }
+        return object;
+    }
+
+    private static String utf8(byte[] payload) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(payload)).toString();
+        } catch (CharacterCodingException e) {
+            throw IngestError.badRequest(IngestError.BAD_PAYLOAD, "not UTF-8");
         }
     }
 }
