@@ -1,9 +1,7 @@
 package dev.groundwork.monitoring.service.envelope;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.groundwork.monitoring.service.IngestError;
 
@@ -38,11 +36,6 @@ public final class EnvelopeReader {
     private static final Set<String> JSON_ITEMS = Set.of(EVENT, SESSION, SESSIONS, CLIENT_REPORT, USER_REPORT, FEEDBACK);
     /** A header line (the envelope's or an item's) longer than this is not a header. */
     static final int MAX_HEADER_LINE = 64 * 1024;
-    /**
-     * Headers are framed again for the inbox ({@link Envelope#bytes}): read with their decimals as written, a header
-     * says the same when read back (as doubles, {@code 1e400} would come back as the string {@code "Infinity"}).
-     */
-    private static final ObjectReader HEADERS = Envelope.JSON.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     /**
      * @param maxJsonItem   the largest event or other JSON item (413 past it)
@@ -180,10 +173,10 @@ public final class EnvelopeReader {
         }
     }
 
-    /** A header: a JSON object, or the error {@code detail}; its decimals are kept exactly, so that framing it again changes nothing. */
+    /** A header: a JSON object, or the error {@code detail}. */
     static ObjectNode object(byte[] bytes, String detail) {
-        try (JsonParser parser = HEADERS.createParser(bytes)) {
-            return object(parser, HEADERS.readTree(parser), detail);
+        try (JsonParser parser = Envelope.JSON.createParser(bytes)) {
+            return object(parser, Envelope.JSON.readTree(parser), detail);
         } catch (IOException e) {
             throw IngestError.badRequest(detail, "not JSON");
         }
