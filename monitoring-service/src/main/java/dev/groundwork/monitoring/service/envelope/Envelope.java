@@ -17,11 +17,21 @@ public record Envelope(ObjectNode header, List<Item> items) {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** An item: its type, its header, and its payload (empty for items only counted, such as transactions). */
-    public record Item(String type, ObjectNode header, byte[] payload) {
+    /**
+     * An item: its type, its header, and its payload (empty for items only counted, such as transactions); for JSON
+     * items, the tree {@link EnvelopeReader} built when it checked the payload, so that nobody parses it again.
+     */
+    public record Item(String type, ObjectNode header, byte[] payload, ObjectNode parsed) {
 
-        /** The payload as JSON (items other than attachments are JSON objects, checked when read). */
+        public Item(String type, ObjectNode header, byte[] payload) {
+            this(type, header, payload, null);
+        }
+
+        /** The payload as JSON (items other than attachments are JSON objects, checked when read); not to be changed. */
         public JsonNode json() {
+            if (parsed != null) {
+                return parsed;
+            }
             try {
                 return JSON.readTree(payload);
             } catch (java.io.IOException e) {

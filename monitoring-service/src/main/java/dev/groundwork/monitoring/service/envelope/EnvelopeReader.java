@@ -109,16 +109,14 @@ public final class EnvelopeReader {
             throw IngestError.tooLarge(IngestError.TOO_LARGE_ITEM, kind + " over " + limit + " bytes");
         }
         byte[] payload = length == null ? payloadLine(kind, limit) : exactly(length.intValue());
-        if (JSON_ITEMS.contains(kind)) {
-            // Checked as the text processing stores (a json column): Jackson alone would also take bytes that are not
-            // UTF-8 in names, a byte order mark, and UTF-16 or 32, none of which Postgres takes (nor does Relay).
-            object(utf8(payload), IngestError.BAD_PAYLOAD);
-        }
+        // Checked as the text processing stores (a json column): Jackson alone would also take bytes that are not
+        // UTF-8 in names, a byte order mark, and UTF-16 or 32, none of which Postgres takes (nor does Relay).
+        ObjectNode parsed = JSON_ITEMS.contains(kind) ? object(utf8(payload), IngestError.BAD_PAYLOAD) : null;
         kept += payload.length;
         if (kept > limits.maxKept()) {
             throw IngestError.tooLarge(IngestError.TOO_LARGE_KEPT, "over " + limits.maxKept() + " bytes of items");
         }
-        return new Envelope.Item(kind, header, payload);
+        return new Envelope.Item(kind, header, payload, parsed);
     }
 
     private static Long length(ObjectNode header) {
