@@ -71,7 +71,7 @@ public class EnvelopeProcessing {
     public int store(Connection connection, List<InboxRow> rows) throws SQLException, IOException {
         Map<String, Incoming> incoming = new LinkedHashMap<>();
         for (InboxRow row : rows) {
-            Envelope envelope = EnvelopeReader.read(new ByteArrayInputStream(row.envelope()), STORED);
+            Envelope envelope = EnvelopeReader.read(new ByteArrayInputStream(row.envelope()), STORED, EnvelopeReader.Budget.NONE);
             UUID envelopeEventId = uuid(envelope.eventId());
             for (Envelope.Item item : envelope.items()) {
                 switch (item.type()) {

@@ -42,18 +42,29 @@ public final class EnvelopeReader {
     public record Limits(int maxJsonItem, int maxAttachment, long maxKept) {
     }
 
+    /** Memory shared by the requests being read: asked for each kept payload before (or, without a length, as) it is read. */
+    public interface Budget {
+        /** Takes {@code bytes}, or throws the refusal when the replica has no more to give. */
+        void reserve(long bytes);
+
+        /** No budget: for reading what ingest already accepted. */
+        Budget NONE = bytes -> { };
+    }
+
     private final InputStream in;
     private final Limits limits;
+    private final Budget budget;
     private long kept;
 
-    private EnvelopeReader(InputStream in, Limits limits) {
+    private EnvelopeReader(InputStream in, Limits limits, Budget budget) {
+        this.budget = budget;
         this.in = in.markSupported() ? in : new java.io.BufferedInputStream(in, 16 * 1024);
         this.limits = limits;
     }
 
     /** Reads the whole envelope; an {@link IngestError} says what is wrong with it. */
-    public static Envelope read(InputStream in, Limits limits) throws IOException {
-        return new EnvelopeReader(in, limits).envelope();
+    public static Envelope read(InputStream in, Limits limits, Budget budget) throws IOException {
+        return new EnvelopeReader(in, limits, budget).envelope();
     }
 
     /** The envelope header alone (the first line), for the DSN it may carry. */
@@ -105,7 +116,13 @@ public final class EnvelopeReader {
         if (length != null && length > limit) {
             throw IngestError.tooLarge(IngestError.TOO_LARGE_ITEM, kind + " over " + limit + " bytes");
         }
+        if (length != null) {
+            budget.reserve(length);
+        }
         byte[] payload = length == null ? payloadLine(kind, limit) : exactly(length.intValue());
+        if (length == null) {
+            budget.reserve(payload.length);
+        }
         if (JSON_ITEMS.contains(kind)) {
             object(payload, IngestError.BAD_PAYLOAD);
         }
