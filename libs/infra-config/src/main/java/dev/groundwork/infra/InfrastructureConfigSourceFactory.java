@@ -16,13 +16,16 @@ import java.util.OptionalInt;
 /**
  * Maps the fleet's shared infrastructure env names (DESIGN.md) onto Quarkus' own properties:
  * {@code SUPABASE_DB_URL}/{@code SUPABASE_DB_USER}/{@code SUPABASE_DB_PASSWORD} onto
- * {@code quarkus.datasource.*} and {@code REDIS_URL} onto {@code quarkus.redis.hosts}.
+ * {@code quarkus.datasource.*}, {@code REDIS_URL} onto {@code quarkus.redis.hosts}, and {@code SENTRY_DSN} (where the
+ * service reports its own errors) onto {@code quarkus.log.sentry.dsn}, turning the reporting on. Without a DSN it stays
+ * off, quietly: quarkus-logging-sentry fails the start when it is on without one.
  *
  * <p>Without them, every profile but {@code test} gets the local servers (Postgres on 5432, database
  * {@code groundwork}; Redis on 6379), so that a first run needs no configuration. In {@code test} the
  * test-support library supplies the URLs when the tests start; this factory only decides whether Quarkus Dev
  * Services may start containers, because they decide at build time, before any test resource runs: only when
- * nothing is named and there is a Docker engine to ask.
+ * nothing is named and there is a Docker engine to ask. Tests never report errors: a {@code SENTRY_DSN} in the shell
+ * (a developer's own app's) is not taken.
  */
 public class InfrastructureConfigSourceFactory implements ConfigSourceFactory {
 
@@ -49,6 +52,11 @@ public class InfrastructureConfigSourceFactory implements ConfigSourceFactory {
                     value(context, "SUPABASE_DB_USER", null), value(context, "SUPABASE_DB_PASSWORD", null))));
         }
         properties.put("quarkus.redis.hosts", RedisUrl.parse(value(context, "REDIS_URL", LOCAL_REDIS_URL)).url());
+        String sentryDsn = value(context, "SENTRY_DSN", null);
+        if (sentryDsn != null) {
+            properties.put("quarkus.log.sentry.enabled", "true");
+            properties.put("quarkus.log.sentry.dsn", SentryDsn.parse(sentryDsn).dsn());
+        }
         return source(properties);
     }
 

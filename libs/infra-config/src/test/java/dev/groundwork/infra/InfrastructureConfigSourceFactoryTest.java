@@ -61,6 +61,57 @@ class InfrastructureConfigSourceFactoryTest {
         assertTrue(!e.getMessage().contains("hunter2"));
     }
 
+    @Test
+    void aSentryDsnTurnsTheServicesOwnErrorReportingOn() {
+        SmallRyeConfig config = config("prod", Map.of("SENTRY_DSN", "http://0123456789abcdef0123456789abcdef@127.0.0.1:8084/1"));
+        assertEquals(Optional.of("true"), config.getOptionalValue("quarkus.log.sentry.enabled", String.class));
+        assertEquals("http://0123456789abcdef0123456789abcdef@127.0.0.1:8084/1", config.getValue("quarkus.log.sentry.dsn", String.class));
+    }
+
+    /** quarkus-logging-sentry refuses to start when it is on without a DSN: no DSN leaves it off, and says nothing. */
+    @Test
+    void withoutASentryDsnOrWithAnEmptyOneReportingStaysOff() {
+        for (Map<String, String> env : java.util.List.of(Map.<String, String>of(), Map.of("SENTRY_DSN", ""), Map.of("SENTRY_DSN", "  "))) {
+            SmallRyeConfig config = config("prod", env);
+            assertTrue(config.getOptionalValue("quarkus.log.sentry.enabled", String.class).isEmpty(), env.toString());
+            assertTrue(config.getOptionalValue("quarkus.log.sentry.dsn", String.class).isEmpty(), env.toString());
+        }
+    }
+
+    /** A developer's shell may hold their own app's SENTRY_DSN: the fleet's tests, which fail on purpose, never report. */
+    @Test
+    void testsNeverReport() {
+        SmallRyeConfig config = config("test", Map.of("SENTRY_DSN", "https://0123456789abcdef0123456789abcdef@sentry.example.com/4"));
+        assertTrue(config.getOptionalValue("quarkus.log.sentry.enabled", String.class).isEmpty());
+    }
+
+    @Test
+    void anExplicitQuarkusSettingStillTurnsReportingOff() {
+        SmallRyeConfig config = config("prod", Map.of("SENTRY_DSN", "https://0123456789abcdef0123456789abcdef@sentry.example.com/4",
+                "quarkus.log.sentry.enabled", "false"));
+        assertEquals(Optional.of("false"), config.getOptionalValue("quarkus.log.sentry.enabled", String.class));
+    }
+
+    @Test
+    void aSentryDsnThatIsNoDsnStopsTheStartWithoutRepeatingTheKey() {
+        for (String dsn : java.util.List.of("0123456789abcdef0123456789abcdef", "ftp://0123456789abcdef0123456789abcdef@h/1",
+                "https://h.example.com/1", "https://0123456789abcdef0123456789abcdef@h.example.com/",
+                "https://0123456789abcdef0123456789abcdef@h.example.com/project", "https://0123456789abcdef0123456789abcdef@/1",
+                "https://0123456789abcdef0123456789abcdef@h.example.com/0")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config("prod", Map.of("SENTRY_DSN", dsn)), dsn);
+            assertTrue(e.getMessage().startsWith("SENTRY_DSN must look like https://<public key>@<host>[:port]/<project id>"), e.getMessage());
+            assertTrue(!e.getMessage().contains("0123456789abcdef"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aSentryDsnMayHaveAPathBeforeTheProjectAsSentryAllows() {
+        SentryDsn dsn = SentryDsn.parse("https://key@errors.example.com/sentry/42");
+        assertEquals("errors.example.com", dsn.host());
+        assertEquals(42, dsn.projectId());
+        assertTrue(!dsn.toString().contains("key@"), dsn.toString());
+    }
+
     private static SmallRyeConfig config(String profile, Map<String, String> env) {
         return new SmallRyeConfigBuilder().withProfile(profile)
                 .withSources(new PropertiesConfigSource(env, "env", 300))
