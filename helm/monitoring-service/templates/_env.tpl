@@ -1,5 +1,7 @@
 {{/* Env vars of this service beyond the shared infrastructure ones. */}}
 {{- define "monitoring-service.env" -}}
+- name: MONITORING_AUTH_URL
+  value: {{ default (printf "http://%s:8080" (include "common.names.sibling" (dict "context" $ "chart" "auth-service"))) .Values.authUrl | quote }}
 {{- /* DSNs handed to SDKs are built from the public URL. */}}
 {{- include "common.publicBaseUrl" (dict "context" . "env" "MONITORING_PUBLIC_BASE_URL") }}
 {{- /* Declared projects: the id as a value, the DSN keys only ever from the platform team's Secret. */}}

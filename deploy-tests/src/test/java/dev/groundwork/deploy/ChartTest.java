@@ -429,6 +429,8 @@ class ChartTest {
         Map<String, String> literal = values(List.of(production), production.getMetadata().getName());
         assertEquals("1", literal.get("MONITORING_PROJECTS_GROUNDWORK_ID"));
         assertEquals("2", literal.get("MONITORING_PROJECTS_SHOP_ID"));
+        // The read API's tokens: the keys of the same release's auth-service.
+        assertTrue(literal.get("MONITORING_AUTH_URL").endsWith("-auth-service:8080"), literal.get("MONITORING_AUTH_URL"));
         Map<String, String> keys = new java.util.HashMap<>();
         env(production).stream().filter(e -> e.getName().endsWith("_DSN_KEYS")).forEach(e -> {
             assertNull(e.getValue(), e.getName() + " is never a literal");
