@@ -102,10 +102,11 @@ class LauncherIT {
     void theRealAuthJsCycleWithConfirmationByMailPassesThroughTheGateway() throws Exception {
         Files.createDirectories(CLIENTS);
         Path sources = Path.of("src", "test", "js");
-        for (String file : List.of("package.json", "package-lock.json", "auth-js-cycle.mjs", "upstash-cycle.mjs")) {
+        for (String file : List.of("package.json", "package-lock.json", "auth-js-cycle.mjs", "upstash-cycle.mjs", "sentry-cycle.mjs")) {
             Files.copy(sources.resolve(file), CLIENTS.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.exists(CLIENTS.resolve("node_modules/@supabase/auth-js")) || !Files.exists(CLIENTS.resolve("node_modules/@upstash/redis"))) {
+        if (!Files.exists(CLIENTS.resolve("node_modules/@supabase/auth-js")) || !Files.exists(CLIENTS.resolve("node_modules/@upstash/redis"))
+                || !Files.exists(CLIENTS.resolve("node_modules/@sentry/node"))) {
             Run install = run(CLIENTS, Map.of(), 300, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
             assertEquals(0, install.exitCode(), install.output());
         }
@@ -143,9 +144,21 @@ class LauncherIT {
         assertTrue(payload.contains("\"roles\":[\"admin\"]"), payload);
     }
 
-    /** A local.env written by an older launcher, without a Sentry DSN key: the next up adds one and keeps the rest. */
+    /**
+     * The real @sentry/node configured from local.env's SENTRY_DSN alone sends through the gateway to project
+     * groundwork, and the local admin reads the grouped issue and its stack trace through the gateway's read API.
+     */
     @Test
     @Order(7)
+    void theRealSentrySdkReportsToTheLocalProjectThroughTheGateway() throws Exception {
+        Run cycle = run(CLIENTS, localEnv(), 120, "node", "sentry-cycle.mjs");
+        assertEquals(0, cycle.exitCode(), cycle.output());
+        assertTrue(cycle.output().contains("\"ok\":true"), cycle.output());
+    }
+
+    /** A local.env written by an older launcher, without a Sentry DSN key: the next up adds one and keeps the rest. */
+    @Test
+    @Order(8)
     void anOlderLocalEnvGetsADsnKeyOnTheNextUpAndKeepsItsCredentials() throws Exception {
         Map<String, String> before = localEnv();
         Path file = STATE.resolve("local.env");
