@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,10 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static dev.groundwork.monitoring.AuthStub.ALPHA_KEY;
-import static io.restassured.RestAssured.given;
+import static dev.groundwork.monitoring.IssuesApi.api;
+import static dev.groundwork.monitoring.IssuesApi.issues;
+import static dev.groundwork.monitoring.IssuesApi.latestEvent;
+import static dev.groundwork.monitoring.IssuesApi.only;
+import static dev.groundwork.monitoring.IssuesApi.total;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -42,7 +43,6 @@ class SentryNodeClientTest {
 
     static final Path CLIENT = Path.of("src", "test", "js");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ISSUES = "/monitoring/api/0/projects/groundwork/alpha/issues/";
 
     @TestHTTPResource("/")
     URL base;
@@ -54,8 +54,7 @@ class SentryNodeClientTest {
             assertEquals(0, install.exit(), "npm ci failed:\n" + install.output());
         }
         Instant started = Instant.now().minusSeconds(1);
-        // Letters only (no hex digits): grouping keeps it as text, so this run's issues are its own.
-        String runId = "run" + new SecureRandom().ints(10, 'g', 'z' + 1).mapToObj(c -> String.valueOf((char) c)).collect(Collectors.joining());
+        String runId = IssuesApi.runId();
         String dsn = "http://" + ALPHA_KEY + "@" + base.getHost() + ":" + base.getPort() + "/11";
         Result suite = run(Map.of("SENTRY_DSN", dsn, "RUN_ID", runId), 120, "node", "sentry-node-suite.mjs");
         assertEquals(0, suite.exit(), "the @sentry/node suite failed:\n" + suite.output());
@@ -68,8 +67,8 @@ class SentryNodeClientTest {
         int expected = captured;
         assertEquals(7, expected, suite.output());
 
-        Envelopes.await("the SDK's " + expected + " events stored", () -> total(issues(runId)) == expected);
-        List<Map<String, Object>> issues = issues(runId);
+        Envelopes.await("the SDK's " + expected + " events stored", () -> total(issues("alpha", runId)) == expected);
+        List<Map<String, Object>> issues = issues("alpha", runId);
         assertEquals(5, issues.size(), "issues of the run: " + issues);
         for (Map<String, Object> issue : issues) {
             assertTrue(Instant.parse((String) issue.get("firstSeen")).isAfter(started), "an issue of an earlier run: " + issue);
@@ -89,8 +88,7 @@ class SentryNodeClientTest {
         assertEquals(2, issue.getInt("times_seen"));
         assertEquals(1, issue.getInt("userCount"));
 
-        JsonPath latest = api().get("/monitoring/api/0/issues/" + declined.get("id") + "/events/latest/").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath latest = latestEvent(declined);
         assertTrue(ids(sent, "declined").contains(latest.getString("eventID")), latest.prettify());
         assertEquals("shop@2.0.0", latest.getString("release"));
         assertEquals("ci", latest.getString("environment"));
@@ -121,8 +119,7 @@ class SentryNodeClientTest {
         assertEquals("default", payment.get(0).get("type"));
         assertEquals("info", payment.get(0).get("level"));
         assertEquals(ids(sent, "payment"), eventIds(payment.get(0)));
-        JsonPath message = api().get("/monitoring/api/0/issues/" + payment.get(0).get("id") + "/events/latest/").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath message = latestEvent(payment.get(0));
         assertTrue(message.getString("entries.find { it.type == 'message' }.data.formatted").matches("payment failed for order (1234|5678) " + runId),
                 message.prettify());
 
@@ -134,28 +131,8 @@ class SentryNodeClientTest {
         Map<String, Object> tenantA = quota.stream().filter(i -> eventIds(i).equals(ids(sent, "quotaTenantA"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no issue of the fingerprinted quota error: " + quota));
         assertFalse(plain.get("id").equals(tenantA.get("id")));
-        JsonPath fingerprinted = api().get("/monitoring/api/0/issues/" + tenantA.get("id") + "/events/latest/").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath fingerprinted = latestEvent(tenantA);
         assertEquals(List.of("{{ default }}", "tenant-a"), fingerprinted.getList("fingerprints"));
-    }
-
-    private static RequestSpecification api() {
-        return given().auth().oauth2(AuthStub.adminToken());
-    }
-
-    /** The issues whose title holds the run id (every status). */
-    private static List<Map<String, Object>> issues(String runId) {
-        return api().queryParam("query", runId).queryParam("limit", 100).get(ISSUES).then().statusCode(200).extract().jsonPath().getList("$");
-    }
-
-    private static long total(List<Map<String, Object>> issues) {
-        return issues.stream().mapToLong(issue -> Long.parseLong((String) issue.get("count"))).sum();
-    }
-
-    private static Map<String, Object> only(List<Map<String, Object>> issues, String title) {
-        List<Map<String, Object>> found = issues.stream().filter(issue -> title.equals(issue.get("title"))).toList();
-        assertEquals(1, found.size(), "issues titled " + title + ": " + issues);
-        return found.get(0);
     }
 
     /** The ids of the issue's events, from its event list. */
