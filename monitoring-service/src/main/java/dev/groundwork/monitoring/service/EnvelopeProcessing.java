@@ -108,12 +108,14 @@ public class EnvelopeProcessing {
         if (incoming.isEmpty()) {
             return 0;
         }
+        writes.lockEvents(connection, incoming.stream()
+                .map(event -> (Map.Entry<Long, UUID>) new AbstractMap.SimpleImmutableEntry<>(event.projectId(), event.eventId())).toList());
         Map<Long, List<Incoming>> byProject = incoming.stream().collect(Collectors.groupingBy(Incoming::projectId));
         List<Incoming> fresh = new ArrayList<>();
         Map<Long, Map<String, Instant>> releases = new HashMap<>();
         for (Map.Entry<Long, List<Incoming>> project : byProject.entrySet()) {
-            Set<UUID> stored = writes.existingEvents(connection, project.getKey(),
-                    project.getValue().stream().map(Incoming::eventId).toList());
+            List<UUID> ids = project.getValue().stream().map(Incoming::eventId).toList();
+            Set<UUID> stored = writes.existingEvents(connection, project.getKey(), ids);
             List<Incoming> newOnes = project.getValue().stream().filter(event -> !stored.contains(event.eventId())).toList();
             fresh.addAll(newOnes);
             Set<String> versions = newOnes.stream().map(event -> event.facts().release()).filter(v -> v != null)
