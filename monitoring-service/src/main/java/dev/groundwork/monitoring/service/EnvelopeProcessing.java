@@ -47,6 +47,8 @@ import java.util.stream.Collectors;
 public class EnvelopeProcessing {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Entries of a client report counted at most (an SDK reports a few categories and reasons). */
+    private static final int MAX_CLIENT_REPORT_ENTRIES = 50;
     /** The inbox holds only what ingest accepted: these limits only guard against a row that is not an envelope. */
     private static final EnvelopeReader.Limits STORED = new EnvelopeReader.Limits(Integer.MAX_VALUE - 8, Integer.MAX_VALUE - 8, Long.MAX_VALUE);
 
@@ -239,7 +241,8 @@ public class EnvelopeProcessing {
         if (discarded == null || !discarded.isArray()) {
             return;
         }
-        for (JsonNode entry : discarded) {
+        for (int i = 0; i < Math.min(discarded.size(), MAX_CLIENT_REPORT_ENTRIES); i++) {
+            JsonNode entry = discarded.get(i);
             String reason = text(entry, "reason");
             String category = text(entry, "category");
             JsonNode quantity = entry.get("quantity");

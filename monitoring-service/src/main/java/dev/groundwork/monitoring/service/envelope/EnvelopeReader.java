@@ -31,6 +31,8 @@ public final class EnvelopeReader {
 
     /** Items whose JSON payload we keep (attachments are kept as bytes, transactions only counted). */
     private static final Set<String> JSON_ITEMS = Set.of(EVENT, SESSION, SESSIONS, CLIENT_REPORT, USER_REPORT, FEEDBACK);
+    /** Items kept from one envelope at most: each is a row to write, so a flood of tiny items is refused (413). */
+    public static final int MAX_KEPT_ITEMS = 100;
     /** A header line (the envelope's or an item's) longer than this is not a header. */
     static final int MAX_HEADER_LINE = 64 * 1024;
 
@@ -86,6 +88,9 @@ public final class EnvelopeReader {
             }
             Envelope.Item item = item(object(line, IngestError.BAD_ITEM_HEADER));
             if (item != null) {
+                if (items.size() == MAX_KEPT_ITEMS) {
+                    throw IngestError.tooLarge(IngestError.TOO_MANY_ITEMS, "over " + MAX_KEPT_ITEMS + " items to keep");
+                }
                 items.add(item);
             }
         }
