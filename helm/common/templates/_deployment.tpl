@@ -82,6 +82,9 @@ spec:
             - name: QUARKUS_SHUTDOWN_TIMEOUT
               value: "{{ $v.shutdown.timeoutSeconds }}s"
             {{- include "common.secrets.infrastructureEnv" $ | nindent 12 }}
+            {{- with include "common.sentry.env" $ }}
+            {{- . | nindent 12 }}
+            {{- end }}
             {{- with .extraEnv }}
             {{- . | nindent 12 }}
             {{- end }}

@@ -1,5 +1,16 @@
 {{/* Env vars of this service beyond the shared infrastructure ones. */}}
 {{- define "monitoring-service.env" -}}
+- name: MONITORING_AUTH_URL
+  value: {{ default (printf "http://%s:8080" (include "common.names.sibling" (dict "context" $ "chart" "auth-service"))) .Values.authUrl | quote }}
 {{- /* DSNs handed to SDKs are built from the public URL. */}}
 {{- include "common.publicBaseUrl" (dict "context" . "env" "MONITORING_PUBLIC_BASE_URL") }}
+{{- /* Declared projects: the id as a value, the DSN keys only ever from the platform team's Secret. */}}
+{{- range $slug, $project := .Values.projects }}
+{{- $env := printf "MONITORING_PROJECTS_%s_" (upper $slug) }}
+- name: {{ print $env "ID" }}
+  value: {{ $project.id | toString | quote }}
+{{- if $project.existingSecret }}
+{{ include "common.secrets.env" (dict "env" (print $env "DSN_KEYS") "secret" $project.existingSecret "key" (default "dsn-keys" $project.dsnKeysKey) "value" (printf "projects.%s.existingSecret" $slug)) }}
+{{- end }}
+{{- end }}
 {{- end -}}

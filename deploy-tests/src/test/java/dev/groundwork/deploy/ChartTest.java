@@ -155,6 +155,7 @@ class ChartTest {
         java.util.Map<String, String> env = new java.util.HashMap<>();
         env(gateway).stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
         assertEquals("/reports/v1", env.get("GATEWAY_ROUTES_REPORTS_PREFIX"));
+        assertEquals("/reports/v1/(daily|monthly)/[0-9]{4}(/.*)?", env.get("GATEWAY_ROUTES_REPORTS_PATH_PATTERN"));
         assertEquals("http://reports.acme.svc:8080", env.get("GATEWAY_ROUTES_REPORTS_UPSTREAM"));
         assertEquals("role:analyst", env.get("GATEWAY_ROUTES_REPORTS_AUTH"));
         assertEquals("60S", env.get("GATEWAY_ROUTES_REPORTS_TIMEOUT"));
@@ -381,6 +382,86 @@ class ChartTest {
         assertNull(values(defaults, "groundwork-auth-service").get("AUTH_PUBLIC_BASE_URL"), "unset: the service's own default");
         Exception old = assertThrows(Exception.class, () -> render("auth-service", null, t -> t.set("publicBaseUrl", "https://x.example")));
         assertTrue(old.getMessage().contains("publicBaseUrl"), "the old auth-service.publicBaseUrl is refused, not ignored: " + old.getMessage());
+    }
+
+    /** The fleet's own errors: SENTRY_DSN from the Secret global.sentry names, in every service; no name, no reporting. */
+    @Test
+    void everyServiceGetsTheFleetsOwnDsnFromASecretOnlyWhenOneIsNamed() {
+        List<Deployment> fleet = deployments(RenderedObjects.parse(render(UMBRELLA, "production-values.yaml")));
+        assertEquals(5, fleet.size());
+        for (Deployment deployment : fleet) {
+            String id = deployment.getMetadata().getName();
+            EnvVar dsn = env(deployment).stream().filter(e -> e.getName().equals("SENTRY_DSN")).findFirst()
+                    .orElseThrow(() -> new AssertionError(id + " has no SENTRY_DSN"));
+            assertNull(dsn.getValue(), id + ": the DSN is never a literal");
+            assertEquals("acme-sentry", dsn.getValueFrom().getSecretKeyRef().getName(), id);
+            assertEquals("SENTRY_DSN", dsn.getValueFrom().getSecretKeyRef().getKey(), id);
+            assertNull(dsn.getValueFrom().getSecretKeyRef().getOptional(), id + ": a named Secret must hold the DSN");
+            assertEquals("production", values(fleet, id).get("SENTRY_ENVIRONMENT"), id);
+            assertEquals("groundwork@0.1.0", values(fleet, id).get("SENTRY_RELEASE"), id + ": the release is the image tag");
+        }
+        for (Deployment deployment : deployments(RenderedObjects.parse(render(UMBRELLA, null)))) {
+            assertTrue(env(deployment).stream().noneMatch(e -> e.getName().startsWith("SENTRY_")),
+                    deployment.getMetadata().getName() + ": no Secret named, no reporting");
+        }
+        Deployment monitoring = deployments(RenderedObjects.parse(render("monitoring-service", "production-values.yaml"))).get(0);
+        EnvVar dsn = env(monitoring).stream().filter(e -> e.getName().equals("SENTRY_DSN")).findFirst().orElseThrow();
+        assertEquals("fleet-dsn", dsn.getValueFrom().getSecretKeyRef().getKey(), "global.sentry.dsnKey");
+        Map<String, String> literal = values(List.of(monitoring), monitoring.getMetadata().getName());
+        assertEquals("staging", literal.get("SENTRY_ENVIRONMENT"));
+        assertEquals("groundwork@0.1.0", literal.get("SENTRY_RELEASE"));
+        Deployment overridden = deployments(RenderedObjects.parse(render("gateway", null, t -> t
+                .set("global.sentry.existingSecret", "groundwork-sentry").set("image.tag", "v1.2.3")
+                .set("env.SENTRY_ENVIRONMENT", "eu-west")))).get(0);
+        assertEquals(List.of("eu-west"), env(overridden).stream().filter(e -> e.getName().equals("SENTRY_ENVIRONMENT"))
+                .map(EnvVar::getValue).toList(), "the env map wins, once");
+        assertEquals("groundwork@v1.2.3", values(List.of(overridden), overridden.getMetadata().getName()).get("SENTRY_RELEASE"));
+    }
+
+    /** monitoring-service's declared projects: ids as values, DSN keys only from the platform team's Secret. */
+    @Test
+    void monitoringServiceDeclaresTheFleetsProjectAndItsKeysFromASecret() {
+        Deployment defaults = deployments(RenderedObjects.parse(render("monitoring-service", null))).get(0);
+        assertEquals("1", values(List.of(defaults), defaults.getMetadata().getName()).get("MONITORING_PROJECTS_GROUNDWORK_ID"));
+        assertTrue(env(defaults).stream().noneMatch(e -> e.getName().endsWith("_DSN_KEYS")), "no key without a Secret");
+
+        Deployment production = deployments(RenderedObjects.parse(render("monitoring-service", "production-values.yaml"))).get(0);
+        Map<String, String> literal = values(List.of(production), production.getMetadata().getName());
+        assertEquals("1", literal.get("MONITORING_PROJECTS_GROUNDWORK_ID"));
+        assertEquals("2", literal.get("MONITORING_PROJECTS_SHOP_ID"));
+        // The read API's tokens: the keys of the same release's auth-service.
+        assertTrue(literal.get("MONITORING_AUTH_URL").endsWith("-auth-service:8080"), literal.get("MONITORING_AUTH_URL"));
+        Map<String, String> keys = new java.util.HashMap<>();
+        env(production).stream().filter(e -> e.getName().endsWith("_DSN_KEYS")).forEach(e -> {
+            assertNull(e.getValue(), e.getName() + " is never a literal");
+            keys.put(e.getName(), e.getValueFrom().getSecretKeyRef().getName() + "/" + e.getValueFrom().getSecretKeyRef().getKey());
+        });
+        assertEquals(Map.of("MONITORING_PROJECTS_GROUNDWORK_DSN_KEYS", "acme-sentry/fleet-dsn-key",
+                "MONITORING_PROJECTS_SHOP_DSN_KEYS", "acme-sentry-shop/dsn-keys"), keys);
+        // Through the umbrella too.
+        Map<String, String> umbrella = values(deployments(RenderedObjects.parse(render(UMBRELLA, "production-values.yaml"))),
+                "groundwork-monitoring-service");
+        assertEquals("1", umbrella.get("MONITORING_PROJECTS_GROUNDWORK_ID"));
+        assertEquals("2", umbrella.get("MONITORING_PROJECTS_SHOP_ID"));
+    }
+
+    /** Ids 1-999 are declared ones (from 1000 on the API's); a slug is what an env name can spell. */
+    @Test
+    void theSchemaRefusesABadProjectIdOrSlug() {
+        for (Object id : List.of(0, 1000, -1, "abc")) {
+            Exception e = assertThrows(Exception.class, () -> render("monitoring-service", null, t -> t.set("projects.groundwork.id", id)),
+                    String.valueOf(id));
+            assertTrue(e.getMessage().contains("at '/projects/groundwork/id'"), e.getMessage());
+        }
+        Exception noId = assertThrows(Exception.class, () -> render("monitoring-service", null, t -> t
+                .set("projects.shop.existingSecret", "acme-sentry-shop")));
+        assertTrue(noId.getMessage().contains("missing property 'id'"), noId.getMessage());
+        Exception dash = assertThrows(Exception.class, () -> render("monitoring-service", null, t -> t.set("projects.my-shop.id", 3)));
+        assertTrue(dash.getMessage().contains("my-shop"), dash.getMessage());
+        Exception misspelled = assertThrows(Exception.class, () -> render("monitoring-service", null, t -> t
+                .set("projects.groundwork.existingSecrets", "x")));
+        assertTrue(misspelled.getMessage().contains("existingSecrets"), misspelled.getMessage());
+        assertEquals(1, deployments(RenderedObjects.parse(render("monitoring-service", null, t -> t.set("projects.groundwork.id", 999)))).size());
     }
 
     @Test

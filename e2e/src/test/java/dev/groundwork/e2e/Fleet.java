@@ -107,6 +107,7 @@ public final class Fleet implements AutoCloseable {
             env.put("GATEWAY_UPSTREAMS_AUTH", "http://127.0.0.1:" + ports.get("auth-service"));
             env.put("PAYMENT_AUTH_URL", "http://127.0.0.1:" + ports.get("auth-service"));
             env.put("CACHE_AUTH_URL", "http://127.0.0.1:" + ports.get("auth-service"));
+            env.put("MONITORING_AUTH_URL", "http://127.0.0.1:" + ports.get("auth-service"));
             env.put("CACHE_NAMESPACES_SUITE_READ_WRITE_TOKENS", CACHE_TOKEN);
             env.put("CACHE_NAMESPACES_SUITE_READ_ONLY_TOKENS", CACHE_READ_ONLY_TOKEN);
             env.put("STRIPE_WEBHOOK_SECRETS", STRIPE_WEBHOOK_SECRET);

@@ -82,11 +82,16 @@ class LauncherIT {
         for (String key : List.of("GROUNDWORK_GATEWAY_URL", "GROUNDWORK_AUTH_URL", "GROUNDWORK_MAIL_UI_URL",
                 "GROUNDWORK_ADMIN_CLIENT_ID", "GROUNDWORK_ADMIN_CLIENT_SECRET", "GROUNDWORK_ADMIN_EMAIL",
                 "GROUNDWORK_ADMIN_PASSWORD", "STRIPE_WEBHOOK_SECRET", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN",
-                "UPSTASH_REDIS_REST_READONLY_TOKEN")) {
+                "UPSTASH_REDIS_REST_READONLY_TOKEN", "SENTRY_DSN")) {
             assertTrue(local.containsKey(key) && !local.get(key).isBlank(), key + " in local.env");
             assertTrue(upOutput.contains(local.get(key)), key + " printed by up");
         }
         assertTrue(local.get("STRIPE_WEBHOOK_SECRET").startsWith("whsec_"));
+        // Your apps' DSN: project 1 through the gateway, with the key monitoring-service was given.
+        String gatewayHostPort = local.get("GROUNDWORK_GATEWAY_URL").substring("http://".length());
+        assertEquals("http://" + local.get("GROUNDWORK_SENTRY_DSN_KEY") + "@" + gatewayHostPort + "/1", local.get("SENTRY_DSN"));
+        assertTrue(local.get("GROUNDWORK_SENTRY_DSN_KEY").matches("[0-9a-f]{32}"), local.get("GROUNDWORK_SENTRY_DSN_KEY"));
+        assertTrue(upOutput.contains("Sentry DSN: " + local.get("SENTRY_DSN")), upOutput);
         Run env = launcher(60, "env");
         assertEquals(0, env.exitCode(), env.output());
         assertTrue(env.output().contains(local.get("GROUNDWORK_ADMIN_CLIENT_SECRET")), env.output());
@@ -97,10 +102,11 @@ class LauncherIT {
     void theRealAuthJsCycleWithConfirmationByMailPassesThroughTheGateway() throws Exception {
         Files.createDirectories(CLIENTS);
         Path sources = Path.of("src", "test", "js");
-        for (String file : List.of("package.json", "package-lock.json", "auth-js-cycle.mjs", "upstash-cycle.mjs")) {
+        for (String file : List.of("package.json", "package-lock.json", "auth-js-cycle.mjs", "upstash-cycle.mjs", "sentry-cycle.mjs")) {
             Files.copy(sources.resolve(file), CLIENTS.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.exists(CLIENTS.resolve("node_modules/@supabase/auth-js")) || !Files.exists(CLIENTS.resolve("node_modules/@upstash/redis"))) {
+        if (!Files.exists(CLIENTS.resolve("node_modules/@supabase/auth-js")) || !Files.exists(CLIENTS.resolve("node_modules/@upstash/redis"))
+                || !Files.exists(CLIENTS.resolve("node_modules/@sentry/node"))) {
             Run install = run(CLIENTS, Map.of(), 300, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
             assertEquals(0, install.exitCode(), install.output());
         }
@@ -136,6 +142,40 @@ class LauncherIT {
                 .extract().path("access_token");
         String payload = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
         assertTrue(payload.contains("\"roles\":[\"admin\"]"), payload);
+    }
+
+    /**
+     * The real @sentry/node configured from local.env's SENTRY_DSN alone sends through the gateway to project
+     * groundwork, and the local admin reads the grouped issue and its stack trace through the gateway's read API.
+     */
+    @Test
+    @Order(7)
+    void theRealSentrySdkReportsToTheLocalProjectThroughTheGateway() throws Exception {
+        Run cycle = run(CLIENTS, localEnv(), 120, "node", "sentry-cycle.mjs");
+        assertEquals(0, cycle.exitCode(), cycle.output());
+        assertTrue(cycle.output().contains("\"ok\":true"), cycle.output());
+    }
+
+    /** A local.env written by an older launcher, without a Sentry DSN key: the next up adds one and keeps the rest. */
+    @Test
+    @Order(8)
+    void anOlderLocalEnvGetsADsnKeyOnTheNextUpAndKeepsItsCredentials() throws Exception {
+        Map<String, String> before = localEnv();
+        Path file = STATE.resolve("local.env");
+        Files.write(file, Files.readAllLines(file).stream()
+                .filter(line -> !line.startsWith("SENTRY_DSN=") && !line.startsWith("GROUNDWORK_SENTRY_DSN_KEY=")).toList());
+        Run up = launcher(300, "up");
+        assertEquals(0, up.exitCode(), up.output());
+        Map<String, String> after = localEnv();
+        for (String key : List.of("GROUNDWORK_ADMIN_CLIENT_SECRET", "GROUNDWORK_ADMIN_PASSWORD", "STRIPE_WEBHOOK_SECRET",
+                "UPSTASH_REDIS_REST_TOKEN", "UPSTASH_REDIS_REST_READONLY_TOKEN")) {
+            assertEquals(before.get(key), after.get(key), key + " kept");
+        }
+        assertTrue(after.get("GROUNDWORK_SENTRY_DSN_KEY").matches("[0-9a-f]{32}"), after.toString());
+        assertTrue(after.get("SENTRY_DSN").startsWith("http://" + after.get("GROUNDWORK_SENTRY_DSN_KEY") + "@"), after.get("SENTRY_DSN"));
+        // A key that is there is kept too.
+        assertEquals(0, launcher(300, "up").exitCode());
+        assertEquals(after.get("SENTRY_DSN"), localEnv().get("SENTRY_DSN"));
     }
 
     private static Map<String, String> localEnv() throws IOException {

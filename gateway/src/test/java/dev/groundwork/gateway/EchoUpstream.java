@@ -126,6 +126,8 @@ public class EchoUpstream implements QuarkusTestResourceLifecycleManager {
                 Map.entry("gateway.rate-limits.roomy.limit", "100"), Map.entry("gateway.rate-limits.roomy.window", "60S"),
                 Map.entry("gateway.routes.limited.prefix", "/limited"), Map.entry("gateway.routes.limited.upstream", url),
                 Map.entry("gateway.routes.limited.rate-limits", "roomy,tiny"),
+                // The Sentry route's own policy, small enough for SentryRouteTest to use it up.
+                Map.entry("gateway.rate-limits.ingest.limit", "40"),
                 // No auth-service: protected routes cannot check tokens.
                 Map.entry("gateway.upstreams.auth", "http://127.0.0.1:9"));
     }

@@ -30,6 +30,13 @@ class MisconfiguredRouteIT {
         assertTrue(output.contains("gateway.routes.oidc-discovery.cache.per-user needs the route's auth to be user or role:<name>"), output);
     }
 
+    /** A path pattern that does not compile would otherwise turn the route off, or on for every path. */
+    @Test
+    void aPathPatternThatIsNoRegularExpressionStopsTheStart() throws Exception {
+        String output = failedStart("misconfigured-path-pattern", Map.of("GATEWAY_ROUTES_SENTRY_PATH_PATTERN", "/api/[0-9+/envelope/"));
+        assertTrue(output.contains("gateway.routes.sentry.path-pattern is not a regular expression: Unclosed character class"), output);
+    }
+
     /** The gateway's output, once it has exited non-zero. */
     private static String failedStart(String name, Map<String, String> env) throws Exception {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();

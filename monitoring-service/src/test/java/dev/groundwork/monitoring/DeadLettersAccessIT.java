@@ -4,11 +4,7 @@ import dev.groundwork.testsupport.RandomManagementPort;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
-/**
- * The same refusals from the packaged service (the native executable in CI's native job), in the prod profile: besides
- * health, libs/events' dead-letter endpoint is the only behaviour monitoring-service has today (it consumes no events
- * yet).
- */
+/** The same refusals from the packaged service (the native executable in CI's native job), in the prod profile. */
 @QuarkusIntegrationTest
 @WithTestResource(RandomManagementPort.class)
 class DeadLettersAccessIT extends DeadLettersAccessTest {

@@ -179,6 +179,12 @@ class IngestTest {
         String attachment = "{\"event_id\":\"" + newId() + "\"}\n{\"type\":\"attachment\",\"length\":" + (5 * 1024 * 1024 + 1)
                 + ",\"filename\":\"dump.bin\"}\n";
         send(ALPHA, ALPHA_KEY, attachment + "y".repeat(5 * 1024 * 1024 + 1)).statusCode(413);
+        // A flood of tiny items, each a row to write.
+        StringBuilder flood = new StringBuilder("{}\n");
+        for (int i = 0; i < 101; i++) {
+            flood.append(item("session", "{\"sid\":\"" + newId() + "\",\"status\":\"ok\"}"));
+        }
+        send(ALPHA, ALPHA_KEY, flood.toString()).statusCode(413).body("detail", containsString("too many items"));
         // A compression bomb: 210 MiB of zeros in a small gzip body; decompression stops at 200 MiB.
         byte[] zeros = new byte[1024 * 1024];
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

@@ -138,6 +138,12 @@ public interface GatewayConfig {
         /** Path prefix, matched on whole segments after normalisation ({@code /auth/v1} matches {@code /auth/v1/user}). */
         String prefix();
 
+        /**
+         * A regular expression the whole normalised path (without the query) must also match for the route to take it;
+         * other paths under the prefix fall through to a shorter prefix, or 404. Unset: the prefix alone decides.
+         */
+        java.util.Optional<String> pathPattern();
+
         /** {@code auth}, {@code payment}, {@code cache}, {@code monitoring}, or a base URL. */
         String upstream();
 

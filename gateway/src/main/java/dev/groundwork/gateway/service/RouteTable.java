@@ -11,19 +11,28 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** The configured routes, longest prefix first; matching happens on normalised paths only. */
 @ApplicationScoped
 public class RouteTable {
 
     /**
-     * A route with its upstream resolved to a base URL. Its body must keep coming: a byte at least every
+     * A route with its upstream resolved to a base URL. It takes the paths under its prefix that match its
+     * {@code pathPattern} too (null: all of them). Its body must keep coming: a byte at least every
      * {@code bodyIdleTimeout}, and {@code minBodyRate} bytes a second on average (0: no minimum); {@code maxInFlight}
      * requests at once at most (0: no limit).
      */
-    public record Route(String id, String prefix, URI upstream, boolean stripPrefix, RouteAccess access,
+    public record Route(String id, String prefix, Pattern pathPattern, URI upstream, boolean stripPrefix, RouteAccess access,
                         java.time.Duration timeout, long maxBodyBytes, List<String> rateLimits,
                         java.time.Duration bodyIdleTimeout, long minBodyRate, int maxInFlight, Caching cache) {
+
+        /** Whether this route takes a normalised path: under its prefix on whole segments, and of its pattern. */
+        boolean takes(String path) {
+            boolean underPrefix = prefix.isEmpty() || path.equals(prefix) || path.startsWith(prefix + "/");
+            return underPrefix && (pathPattern == null || pathPattern.matcher(path).matches());
+        }
 
         /** The path to send upstream for a matched (normalised) path; the upstream's path has no trailing slash. */
         public String upstreamPath(String path) {
@@ -68,7 +77,8 @@ public class RouteTable {
                 throw new IllegalStateException("gateway.routes." + entry.getKey() + ".body-idle-timeout must be more than 0");
             }
             RouteAccess access = access(entry.getKey(), route.auth());
-            routes.add(new Route(entry.getKey(), prefix, upstream(config.upstreams(), entry.getKey(), route.upstream()),
+            routes.add(new Route(entry.getKey(), prefix, pathPattern(entry.getKey(), route.pathPattern()),
+                    upstream(config.upstreams(), entry.getKey(), route.upstream()),
                     route.stripPrefix(), access, route.timeout(), route.maxBodySize().asLongValue(),
                     List.copyOf(limits), route.bodyIdleTimeout(), route.minBodyRate().asLongValue(), route.maxInFlight().orElse(0),
                     caching(entry.getKey(), route.cache(), access)));
@@ -80,15 +90,28 @@ public class RouteTable {
         return routes;
     }
 
-    /** The route of a normalised path: the longest prefix that matches whole segments. */
+    /**
+     * The route of a normalised path: the longest prefix that matches whole segments, among the routes whose path
+     * pattern (if any) the path matches.
+     */
     public Optional<Route> match(String path) {
         for (Route route : routes) {
-            String prefix = route.prefix();
-            if (prefix.isEmpty() || path.equals(prefix) || path.startsWith(prefix + "/")) {
+            if (route.takes(path)) {
                 return Optional.of(route);
             }
         }
         return Optional.empty();
+    }
+
+    private static Pattern pathPattern(String id, Optional<String> value) {
+        if (value.isEmpty() || value.get().isBlank()) {
+            return null;
+        }
+        try {
+            return Pattern.compile(value.get());
+        } catch (PatternSyntaxException e) {
+            throw new IllegalStateException("gateway.routes." + id + ".path-pattern is not a regular expression: " + e.getDescription());
+        }
     }
 
     private static Caching caching(String id, GatewayConfig.RouteCache cache, RouteAccess access) {

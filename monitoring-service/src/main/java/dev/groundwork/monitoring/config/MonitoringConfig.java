@@ -65,6 +65,10 @@ public interface MonitoringConfig {
         @WithDefault("20M")
         MemorySize maxKeptSize();
 
+        /** Memory for kept items of envelopes being read or waiting for their commit, per replica; past it, 503. */
+        @WithDefault("64M")
+        MemorySize maxBuffered();
+
         /** Error events accepted per project and minute (a project's own setting wins); more are answered 429. */
         @WithDefault("6000")
         int eventsPerMinute();

@@ -38,6 +38,21 @@ public class IssueWrites {
                            String release, String environment, String userKey, String payload) {
     }
 
+    /**
+     * Locks the events' ids until the transaction ends (in a fixed order), so that two replicas processing the same
+     * event (an SDK's retry in two inbox rows) cannot both find it new: the second waits, then finds it stored.
+     */
+    public void lockEvents(Connection connection, Collection<Map.Entry<Long, UUID>> events) throws SQLException {
+        Long[] keys = events.stream()
+                .map(event -> event.getValue().getMostSignificantBits() ^ event.getValue().getLeastSignificantBits() ^ event.getKey())
+                .sorted().distinct().toArray(Long[]::new);
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(?::bigint[]) AS k ORDER BY 1) AS keys")) {
+            lock.setArray(1, connection.createArrayOf("bigint", keys));
+            lock.executeQuery().close();
+        }
+    }
+
     /** The event ids among {@code ids} already stored for the project. */
     public Set<UUID> existingEvents(Connection connection, long projectId, Collection<UUID> ids) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(

@@ -47,6 +47,8 @@ import java.util.stream.Collectors;
 public class EnvelopeProcessing {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Entries of a client report counted at most (an SDK reports a few categories and reasons). */
+    private static final int MAX_CLIENT_REPORT_ENTRIES = 50;
     /** The inbox holds only what ingest accepted: these limits only guard against a row that is not an envelope. */
     private static final EnvelopeReader.Limits STORED = new EnvelopeReader.Limits(Integer.MAX_VALUE - 8, Integer.MAX_VALUE - 8, Long.MAX_VALUE);
 
@@ -71,7 +73,7 @@ public class EnvelopeProcessing {
     public int store(Connection connection, List<InboxRow> rows) throws SQLException, IOException {
         Map<String, Incoming> incoming = new LinkedHashMap<>();
         for (InboxRow row : rows) {
-            Envelope envelope = EnvelopeReader.read(new ByteArrayInputStream(row.envelope()), STORED);
+            Envelope envelope = EnvelopeReader.read(new ByteArrayInputStream(row.envelope()), STORED, EnvelopeReader.Budget.NONE);
             UUID envelopeEventId = uuid(envelope.eventId());
             for (Envelope.Item item : envelope.items()) {
                 switch (item.type()) {
@@ -108,12 +110,14 @@ public class EnvelopeProcessing {
         if (incoming.isEmpty()) {
             return 0;
         }
+        writes.lockEvents(connection, incoming.stream()
+                .map(event -> (Map.Entry<Long, UUID>) new AbstractMap.SimpleImmutableEntry<>(event.projectId(), event.eventId())).toList());
         Map<Long, List<Incoming>> byProject = incoming.stream().collect(Collectors.groupingBy(Incoming::projectId));
         List<Incoming> fresh = new ArrayList<>();
         Map<Long, Map<String, Instant>> releases = new HashMap<>();
         for (Map.Entry<Long, List<Incoming>> project : byProject.entrySet()) {
-            Set<UUID> stored = writes.existingEvents(connection, project.getKey(),
-                    project.getValue().stream().map(Incoming::eventId).toList());
+            List<UUID> ids = project.getValue().stream().map(Incoming::eventId).toList();
+            Set<UUID> stored = writes.existingEvents(connection, project.getKey(), ids);
             List<Incoming> newOnes = project.getValue().stream().filter(event -> !stored.contains(event.eventId())).toList();
             fresh.addAll(newOnes);
             Set<String> versions = newOnes.stream().map(event -> event.facts().release()).filter(v -> v != null)
@@ -237,7 +241,8 @@ public class EnvelopeProcessing {
         if (discarded == null || !discarded.isArray()) {
             return;
         }
-        for (JsonNode entry : discarded) {
+        for (int i = 0; i < Math.min(discarded.size(), MAX_CLIENT_REPORT_ENTRIES); i++) {
+            JsonNode entry = discarded.get(i);
             String reason = text(entry, "reason");
             String category = text(entry, "category");
             JsonNode quantity = entry.get("quantity");

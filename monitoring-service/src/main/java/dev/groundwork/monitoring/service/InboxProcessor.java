@@ -48,6 +48,7 @@ public class InboxProcessor {
     private final AtomicLong waiting = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile boolean stopping;
+    private long lastWarning;
     private Thread worker;
     private Counter stored;
     private Counter failures;
@@ -88,8 +89,12 @@ public class InboxProcessor {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // Postgres away: the rows wait in the inbox; look again after a pause.
-                Log.warnf("The inbox could not be processed, trying again: %s", e.getMessage());
+                // Postgres away: the rows wait in the inbox; look again after a pause, saying so once a minute.
+                long now = System.currentTimeMillis();
+                if (now - lastWarning >= 60_000) {
+                    lastWarning = now;
+                    Log.warnf("The inbox could not be processed, trying again every second: %s", e.getMessage());
+                }
                 sleep(IDLE_POLL_MILLIS);
             }
         }

@@ -55,13 +55,25 @@ public class Ingest {
     MonitoringConfig config;
     @Inject
     MeterRegistry meters;
+    @Inject
+    IngestMemory memory;
 
     /** Completes with the event id (null when the envelope held no event) once what it keeps is committed. */
     public CompletionStage<String> accept(Request request) {
+        IngestMemory.Reservation reservation = memory.open();
+        try {
+            return accept(request, reservation).whenComplete((id, failure) -> reservation.release());
+        } catch (RuntimeException refused) {
+            reservation.release();
+            throw refused;
+        }
+    }
+
+    private CompletionStage<String> accept(Request request, IngestMemory.Reservation reservation) {
         long projectId = projectId(request.projectId());
         String key = SentryAuth.key(request.sentryAuth(), request.authorization(), request.queryKey());
         ProjectRow project = key == null ? null : authenticate(key, projectId);
-        Envelope envelope = read(request);
+        Envelope envelope = read(request, reservation);
         if (project == null) {
             project = authenticate(keyOfDsn(envelope.header(), projectId), projectId);
         }
@@ -126,27 +138,27 @@ public class Ingest {
         }
     }
 
-    private Envelope read(Request request) {
+    private Envelope read(Request request, EnvelopeReader.Budget budget) {
         MonitoringConfig.Ingest limits = config.ingest();
         EnvelopeReader.Limits itemLimits = new EnvelopeReader.Limits(limits.maxEventSize().asBigInteger().intValueExact(),
                 limits.maxAttachmentSize().asBigInteger().intValueExact(), limits.maxKeptSize().asLongValue());
         return read(request.body(), request.contentEncoding(), request.store(), limits.maxCompressedSize().asLongValue(),
-                limits.maxEnvelopeSize().asLongValue(), itemLimits);
+                limits.maxEnvelopeSize().asLongValue(), itemLimits, budget);
     }
 
     /** The body as an envelope, decoded as it streams and within the limits; static so that EnvelopeFuzzTest runs it without Quarkus. */
     static Envelope read(InputStream body, String contentEncoding, boolean store, long maxCompressed, long maxEnvelope,
-                         EnvelopeReader.Limits itemLimits) {
+                         EnvelopeReader.Limits itemLimits, EnvelopeReader.Budget budget) {
         InputStream limited = new LimitedInputStream(body, maxCompressed, IngestError.TOO_LARGE_REQUEST);
         try (InputStream decoded = new LimitedInputStream(decoder(contentEncoding, limited), maxEnvelope, IngestError.TOO_LARGE_ENVELOPE)) {
-            return store ? storeEvent(decoded, itemLimits) : EnvelopeReader.read(decoded, itemLimits);
+            return store ? storeEvent(decoded, itemLimits, budget) : EnvelopeReader.read(decoded, itemLimits, budget);
         } catch (IOException e) {
             throw IngestError.badRequest(contentEncoding == null ? IngestError.TRUNCATED : IngestError.BAD_COMPRESSION);
         }
     }
 
     /** The store endpoint's body is one event: it becomes an envelope of that one item. */
-    private static Envelope storeEvent(InputStream body, EnvelopeReader.Limits limits) throws IOException {
+    private static Envelope storeEvent(InputStream body, EnvelopeReader.Limits limits, EnvelopeReader.Budget budget) throws IOException {
         byte[] payload = body.readNBytes(limits.maxJsonItem() + 1);
         if (payload.length > limits.maxJsonItem()) {
             throw IngestError.tooLarge(IngestError.TOO_LARGE_ITEM, "event over " + limits.maxJsonItem() + " bytes");
@@ -154,7 +166,7 @@ public class Ingest {
         String framed = "{}\n{\"type\":\"event\",\"length\":" + payload.length + "}\n";
         InputStream envelope = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(framed.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                 new java.io.ByteArrayInputStream(payload));
-        return EnvelopeReader.read(envelope, limits);
+        return EnvelopeReader.read(envelope, limits, budget);
     }
 
     private static InputStream decoder(String contentEncoding, InputStream body) throws IOException {

@@ -18,6 +18,7 @@ public class IngestError extends RuntimeException {
     public static final String TOO_LARGE_ENVELOPE = "envelope too large once decompressed";
     public static final String TOO_LARGE_ITEM = "item too large";
     public static final String TOO_LARGE_KEPT = "envelope keeps too much";
+    public static final String TOO_MANY_ITEMS = "too many items";
     public static final String EMPTY = "empty envelope";
     public static final String BAD_HEADER = "invalid envelope header";
     public static final String BAD_ITEM_HEADER = "invalid item header";

@@ -103,7 +103,8 @@ class EnvelopeFuzzTest {
                                   EnvelopeReader.Limits limits) {
         Envelope envelope;
         try {
-            envelope = Ingest.read(new NetworkBody(body, chunk), encoding, store, maxCompressed, maxEnvelope, limits);
+            envelope = Ingest.read(new NetworkBody(body, chunk), encoding, store, maxCompressed, maxEnvelope, limits,
+                    EnvelopeReader.Budget.NONE);
             Ingest.eventId(envelope);
         } catch (IngestError refusal) {
             assertTrue(Set.of(400, 413, 415).contains(refusal.status()), refusal::toString);
@@ -153,7 +154,7 @@ class EnvelopeFuzzTest {
         byte[] framed = envelope.bytes();
         Envelope again;
         try {
-            again = EnvelopeReader.read(new ByteArrayInputStream(framed), limits);
+            again = EnvelopeReader.read(new ByteArrayInputStream(framed), limits, EnvelopeReader.Budget.NONE);
         } catch (IngestError | IOException e) {
             throw new AssertionError("an accepted envelope, framed for the inbox, cannot be read again: " + e.getMessage(), e);
         }

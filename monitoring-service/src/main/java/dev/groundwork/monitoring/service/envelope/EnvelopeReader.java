@@ -34,6 +34,8 @@ public final class EnvelopeReader {
 
     /** Items whose JSON payload we keep (attachments are kept as bytes, transactions only counted). */
     private static final Set<String> JSON_ITEMS = Set.of(EVENT, SESSION, SESSIONS, CLIENT_REPORT, USER_REPORT, FEEDBACK);
+    /** Items kept from one envelope at most: each is a row to write, so a flood of tiny items is refused (413). */
+    public static final int MAX_KEPT_ITEMS = 100;
     /** A header line (the envelope's or an item's) longer than this is not a header. */
     static final int MAX_HEADER_LINE = 64 * 1024;
 
@@ -45,18 +47,29 @@ public final class EnvelopeReader {
     public record Limits(int maxJsonItem, int maxAttachment, long maxKept) {
     }
 
+    /** Memory shared by the requests being read: asked for each kept payload before (or, without a length, as) it is read. */
+    public interface Budget {
+        /** Takes {@code bytes}, or throws the refusal when the replica has no more to give. */
+        void reserve(long bytes);
+
+        /** No budget: for reading what ingest already accepted. */
+        Budget NONE = bytes -> { };
+    }
+
     private final InputStream in;
     private final Limits limits;
+    private final Budget budget;
     private long kept;
 
-    private EnvelopeReader(InputStream in, Limits limits) {
+    private EnvelopeReader(InputStream in, Limits limits, Budget budget) {
+        this.budget = budget;
         this.in = in.markSupported() ? in : new java.io.BufferedInputStream(in, 16 * 1024);
         this.limits = limits;
     }
 
     /** Reads the whole envelope; an {@link IngestError} says what is wrong with it. */
-    public static Envelope read(InputStream in, Limits limits) throws IOException {
-        return new EnvelopeReader(in, limits).envelope();
+    public static Envelope read(InputStream in, Limits limits, Budget budget) throws IOException {
+        return new EnvelopeReader(in, limits, budget).envelope();
     }
 
     /** The envelope header alone (the first line), for the DSN it may carry. */
@@ -78,6 +91,9 @@ public final class EnvelopeReader {
             }
             Envelope.Item item = item(object(line, IngestError.BAD_ITEM_HEADER));
             if (item != null) {
+                if (items.size() == MAX_KEPT_ITEMS) {
+                    throw IngestError.tooLarge(IngestError.TOO_MANY_ITEMS, "over " + MAX_KEPT_ITEMS + " items to keep");
+                }
                 items.add(item);
             }
         }
@@ -108,7 +124,13 @@ public final class EnvelopeReader {
         if (length != null && length > limit) {
             throw IngestError.tooLarge(IngestError.TOO_LARGE_ITEM, kind + " over " + limit + " bytes");
         }
+        if (length != null) {
+            budget.reserve(length);
+        }
         byte[] payload = length == null ? payloadLine(kind, limit) : exactly(length.intValue());
+        if (length == null) {
+            budget.reserve(payload.length);
+        }
         // Checked as the text processing stores (a json column): Jackson alone would also take bytes that are not
         // UTF-8 in names, a byte order mark, and UTF-16 or 32, none of which Postgres takes (nor does Relay).
         ObjectNode parsed = JSON_ITEMS.contains(kind) ? object(utf8(payload), IngestError.BAD_PAYLOAD) : null;

@@ -99,6 +99,10 @@ public final class Grouping {
         List<Thrown> thrown = thrown(root);
         List<JsonNode> frames = thrown.isEmpty() ? StackFrames.ofEvent(root) : thrown.get(0).frames();
         LogMessage message = LogMessage.of(root);
+        if (message != null && isMessageStack(thrown)) {
+            // A captured message whose stack came as an exception: a message with a stack, titled by the message.
+            thrown = List.of();
+        }
         Rule rule = withFingerprint(root.path("fingerprint"), defaultRule(root, thrown, frames, message));
         IssueSummary summary = IssueSummary.of(root, thrown.isEmpty() ? null : thrown.get(0).exception(), frames, message);
         return new Result(hash(rule.components()), rule.components(), rule.method(), summary.type(), summary.title(),
@@ -119,6 +123,20 @@ public final class Grouping {
             thrown.add(new Thrown(values.get(i), StackFrames.ofException(values.get(i), event, thrown.isEmpty())));
         }
         return thrown;
+    }
+
+    /**
+     * Whether the exceptions are only the stack of a captured message: one synthetic exception without a type, which
+     * is how the JavaScript SDKs attach the stack to {@code captureMessage} ({@code attachStacktrace}, on by default
+     * from @sentry/node 11). Grouped as an exception it would be titled by its function ("?" at a module's top level)
+     * and any two messages logged in one function would be one issue.
+     */
+    private static boolean isMessageStack(List<Thrown> thrown) {
+        if (thrown.size() != 1) {
+            return false;
+        }
+        JsonNode exception = thrown.get(0).exception();
+        return isTrue(exception.path("mechanism").path("synthetic")) && text(exception.path("type")) == null;
     }
 
     /** What groups an event without a fingerprint: its exceptions, else its stack and message, else its message. */

@@ -103,7 +103,7 @@ class EnvelopeReaderTest {
         body.writeBytes(("{\"event_id\":\"9ec79c33ec9942ab8353589fcb2e04dc\"}\n{\"type\":\"attachment\",\"length\":" + binary.length
                 + ",\"filename\":\"x.bin\"}\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(binary);
-        Envelope envelope = EnvelopeReader.read(new ByteArrayInputStream(body.toByteArray()), LIMITS);
+        Envelope envelope = EnvelopeReader.read(new ByteArrayInputStream(body.toByteArray()), LIMITS, EnvelopeReader.Budget.NONE);
         assertArrayEquals(binary, envelope.items().get(0).payload());
         assertSameWhenFramedAgain(envelope, LIMITS);
     }
@@ -136,7 +136,8 @@ class EnvelopeReaderTest {
         InputStream body = new java.io.SequenceInputStream(new ByteArrayInputStream("{}\n{\"type\":\"profile\"}\n".getBytes(StandardCharsets.UTF_8)),
                 endless);
         IngestError refusal = assertThrows(IngestError.class,
-                () -> EnvelopeReader.read(new LimitedInputStream(body, 100_000, IngestError.TOO_LARGE_ENVELOPE), LIMITS));
+                () -> EnvelopeReader.read(new LimitedInputStream(body, 100_000, IngestError.TOO_LARGE_ENVELOPE), LIMITS,
+                        EnvelopeReader.Budget.NONE));
         assertEquals(413, refusal.status());
         assertTrue(refusal.detail().startsWith(IngestError.TOO_LARGE_ENVELOPE));
     }
@@ -218,7 +219,7 @@ class EnvelopeReaderTest {
 
     private static void assertSameWhenFramedAgain(Envelope envelope, EnvelopeReader.Limits limits) throws IOException {
         byte[] framed = envelope.bytes();
-        Envelope again = EnvelopeReader.read(new ByteArrayInputStream(framed), limits);
+        Envelope again = EnvelopeReader.read(new ByteArrayInputStream(framed), limits, EnvelopeReader.Budget.NONE);
         assertEquals(Envelope.JSON.writeValueAsString(envelope.header()), Envelope.JSON.writeValueAsString(again.header()));
         assertEquals(envelope.items().size(), again.items().size());
         for (int i = 0; i < envelope.items().size(); i++) {
@@ -237,7 +238,7 @@ class EnvelopeReaderTest {
     }
 
     static Envelope read(String envelope, EnvelopeReader.Limits limits) throws IOException {
-        return EnvelopeReader.read(new ByteArrayInputStream(envelope.getBytes(StandardCharsets.UTF_8)), limits);
+        return EnvelopeReader.read(new ByteArrayInputStream(envelope.getBytes(StandardCharsets.UTF_8)), limits, EnvelopeReader.Budget.NONE);
     }
 
     static Envelope read(byte[] envelope) throws IOException {
@@ -245,7 +246,7 @@ class EnvelopeReaderTest {
     }
 
     static Envelope read(byte[] envelope, EnvelopeReader.Limits limits) throws IOException {
-        return EnvelopeReader.read(new ByteArrayInputStream(envelope), limits);
+        return EnvelopeReader.read(new ByteArrayInputStream(envelope), limits, EnvelopeReader.Budget.NONE);
     }
 
     static IngestError refused(byte[] envelope, String detail) {

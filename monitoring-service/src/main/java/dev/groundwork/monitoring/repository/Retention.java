@@ -1,0 +1,113 @@
+package dev.groundwork.monitoring.repository;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+
+/** Deletes what retention no longer keeps, in short batches (each its own transaction) so that ingest never waits on it. */
+@ApplicationScoped
+public class Retention {
+
+    /** Rows deleted per statement. */
+    static final int BATCH = 5000;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** Events received before {@code cutoff}; returns how many were deleted. */
+    public long deleteEventsBefore(Instant cutoff) {
+        return repeat("DELETE FROM monitoring.events WHERE ctid = ANY (ARRAY(SELECT ctid FROM monitoring.events WHERE received_at < ? LIMIT "
+                + BATCH + "))", Timestamp.from(cutoff));
+    }
+
+    /** A project's oldest events beyond {@code keep}. */
+    public long trimProject(long projectId, long keep) {
+        long excess = single("SELECT greatest(count(*) - ?, 0) FROM monitoring.events WHERE project_id = ?", keep, projectId);
+        if (excess == 0) {
+            return 0;
+        }
+        Timestamp boundary = timestamp("SELECT received_at FROM monitoring.events WHERE project_id = ? ORDER BY received_at "
+                + "OFFSET ? LIMIT 1", projectId, excess - 1);
+        return repeat("DELETE FROM monitoring.events WHERE ctid = ANY (ARRAY(SELECT ctid FROM monitoring.events WHERE project_id = ? "
+                + "AND received_at <= ? LIMIT " + BATCH + "))", projectId, boundary);
+    }
+
+    /** Issues not seen since {@code cutoff} (their counts, users and tags go with them), and the other items' rows. */
+    public long deleteRestBefore(Instant cutoff) {
+        Timestamp at = Timestamp.from(cutoff);
+        long deleted = repeat("DELETE FROM monitoring.issues WHERE id = ANY (ARRAY(SELECT id FROM monitoring.issues WHERE last_seen < ? LIMIT "
+                + BATCH + "))", at);
+        deleted += repeat("DELETE FROM monitoring.issue_counts WHERE ctid = ANY (ARRAY(SELECT ctid FROM monitoring.issue_counts "
+                + "WHERE hour < ? LIMIT " + BATCH + "))", at);
+        for (String table : new String[] {"attachments", "user_reports", "session_updates"}) {
+            deleted += repeat("DELETE FROM monitoring." + table + " WHERE ctid = ANY (ARRAY(SELECT ctid FROM monitoring." + table
+                    + " WHERE received_at < ? LIMIT " + BATCH + "))", at);
+        }
+        deleted += repeat("DELETE FROM monitoring.outcomes WHERE ctid = ANY (ARRAY(SELECT ctid FROM monitoring.outcomes "
+                + "WHERE hour < ? LIMIT " + BATCH + "))", at);
+        deleted += repeat("DELETE FROM monitoring.inbox WHERE failed AND received_at < ?", at);
+        return deleted;
+    }
+
+    public long[] projectIds() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT array_agg(id) FROM monitoring.projects");
+             var row = select.executeQuery()) {
+            row.next();
+            var ids = row.getArray(1);
+            if (ids == null) {
+                return new long[0];
+            }
+            Object[] values = (Object[]) ids.getArray();
+            long[] result = new long[values.length];
+            for (int i = 0; i < values.length; i++) {
+                result[i] = ((Number) values[i]).longValue();
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException("retention query failed", e);
+        }
+    }
+
+    private long repeat(String sql, Object... parameters) {
+        long total = 0;
+        int deleted;
+        do {
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement delete = ProjectRepository.prepare(connection, sql, parameters)) {
+                deleted = delete.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException("retention delete failed", e);
+            }
+            total += deleted;
+        } while (deleted >= BATCH);
+        return total;
+    }
+
+    private long single(String sql, Object... parameters) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = ProjectRepository.prepare(connection, sql, parameters);
+             var row = select.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("retention query failed", e);
+        }
+    }
+
+    private Timestamp timestamp(String sql, Object... parameters) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = ProjectRepository.prepare(connection, sql, parameters);
+             var row = select.executeQuery()) {
+            return row.next() ? row.getTimestamp(1) : new Timestamp(0);
+        } catch (SQLException e) {
+            throw new IllegalStateException("retention query failed", e);
+        }
+    }
+}
