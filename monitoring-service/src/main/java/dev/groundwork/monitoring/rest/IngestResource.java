@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.io.InputStream;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -62,9 +61,8 @@ public class IngestResource {
     private CompletionStage<Response> accept(Ingest.Request request) {
         return ingest.accept(request).handle((eventId, failure) -> {
             if (failure == null) {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("id", eventId);
-                return Response.ok(body).build();
+                // Written as text: the id is 32 hex digits (or none), and Jackson's dynamic writer was a seventh of ingest's CPU.
+                return Response.ok(eventId == null ? "{\"id\":null}" : "{\"id\":\"" + eventId + "\"}", MediaType.APPLICATION_JSON_TYPE).build();
             }
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
             if (cause instanceof IngestError refusal) {
