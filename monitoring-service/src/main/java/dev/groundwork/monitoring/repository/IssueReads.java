@@ -4,8 +4,6 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -124,37 +122,13 @@ public class IssueReads {
     /** Sets an issue's status; false when there is no such issue. */
     public boolean setStatus(long id, String status, String resolvedInRelease, boolean inNextRelease) {
         boolean resolved = "resolved".equals(status);
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE monitoring.issues SET status = ?, resolved_in_release = ?, resolved_in_next_release = ?, "
-                        + "resolved_at = CASE WHEN ? THEN now() ELSE NULL END WHERE id = ?")) {
-            update.setString(1, status);
-            update.setString(2, resolved ? resolvedInRelease : null);
-            update.setBoolean(3, resolved && inNextRelease);
-            update.setBoolean(4, resolved);
-            update.setLong(5, id);
-            return update.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new IllegalStateException("issue update failed", e);
-        }
+        return Jdbc.update(dataSource, "UPDATE monitoring.issues SET status = ?, resolved_in_release = ?, resolved_in_next_release = ?, "
+                + "resolved_at = CASE WHEN ? THEN now() ELSE NULL END WHERE id = ?",
+                status, resolved ? resolvedInRelease : null, resolved && inNextRelease, resolved, id) == 1;
     }
 
-    @FunctionalInterface
-    private interface RowMapper<T> {
-        T map(ResultSet row) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = ProjectRepository.prepare(connection, sql, parameters);
-             ResultSet rows = statement.executeQuery()) {
-            List<T> result = new ArrayList<>();
-            while (rows.next()) {
-                result.add(mapper.map(rows));
-            }
-            return result;
-        } catch (SQLException e) {
-            throw new IllegalStateException("issue query failed", e);
-        }
+    private <T> List<T> query(String sql, Jdbc.RowMapper<T> mapper, Object... parameters) {
+        return Jdbc.query(dataSource, sql, mapper, parameters);
     }
 
     private static IssueRow issue(ResultSet row) throws SQLException {

@@ -4,9 +4,6 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 
@@ -56,58 +53,24 @@ public class Retention {
     }
 
     public long[] projectIds() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT array_agg(id) FROM monitoring.projects");
-             var row = select.executeQuery()) {
-            row.next();
-            var ids = row.getArray(1);
-            if (ids == null) {
-                return new long[0];
-            }
-            Object[] values = (Object[]) ids.getArray();
-            long[] result = new long[values.length];
-            for (int i = 0; i < values.length; i++) {
-                result[i] = ((Number) values[i]).longValue();
-            }
-            return result;
-        } catch (SQLException e) {
-            throw new IllegalStateException("retention query failed", e);
-        }
+        return Jdbc.query(dataSource, "SELECT id FROM monitoring.projects", row -> row.getLong(1)).stream().mapToLong(Long::longValue).toArray();
     }
 
     private long repeat(String sql, Object... parameters) {
         long total = 0;
         int deleted;
         do {
-            try (Connection connection = dataSource.getConnection();
-                 PreparedStatement delete = ProjectRepository.prepare(connection, sql, parameters)) {
-                deleted = delete.executeUpdate();
-            } catch (SQLException e) {
-                throw new IllegalStateException("retention delete failed", e);
-            }
+            deleted = Jdbc.update(dataSource, sql, parameters);
             total += deleted;
         } while (deleted >= BATCH);
         return total;
     }
 
     private long single(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = ProjectRepository.prepare(connection, sql, parameters);
-             var row = select.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("retention query failed", e);
-        }
+        return Jdbc.query(dataSource, sql, row -> row.getLong(1), parameters).get(0);
     }
 
     private Timestamp timestamp(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = ProjectRepository.prepare(connection, sql, parameters);
-             var row = select.executeQuery()) {
-            return row.next() ? row.getTimestamp(1) : new Timestamp(0);
-        } catch (SQLException e) {
-            throw new IllegalStateException("retention query failed", e);
-        }
+        return Jdbc.query(dataSource, sql, row -> row.getTimestamp(1), parameters).stream().findFirst().orElse(new Timestamp(0));
     }
 }
