@@ -45,7 +45,9 @@ public final class Fleet implements AutoCloseable {
     private final Map<String, Integer> ports;
     private final Map<String, Integer> managementPorts;
     private final Map<String, Process> processes = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1 as a kubelet's probe speaks it (the JDK's default would try an h2c upgrade first).
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     private Fleet(Map<String, Integer> ports, Map<String, Integer> managementPorts) {
         this.ports = ports;
@@ -134,17 +136,35 @@ public final class Fleet implements AutoCloseable {
         return processes.get(service);
     }
 
-    /** The HTTP status of GET {@code path} on a service, or -1 when it does not answer. */
+    /** The HTTP status of GET {@code path} on a service, or -1 when it does not answer three tries. */
     public int status(String service, String path) {
-        return status(url(service), path);
+        return statusWithRetries(url(service), path);
     }
 
-    /** The HTTP status of GET {@code path} on a service's management interface, or -1 when it does not answer. */
+    /**
+     * The HTTP status of GET {@code path} on a service's management interface, or -1 when it does not answer three
+     * tries: like a kubelet's probe, one dropped connection on a loaded two-core machine does not count as down.
+     */
     public int managementStatus(String service, String path) {
-        return status(managementUrl(service), path);
+        return statusWithRetries(managementUrl(service), path);
     }
 
-    private int status(URI base, String path) {
+    private int statusWithRetries(URI base, String path) {
+        for (int attempt = 1; ; attempt++) {
+            int status = statusOnce(base, path);
+            if (status != -1 || attempt == 3) {
+                return status;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+    }
+
+    private int statusOnce(URI base, String path) {
         try {
             return http.send(get(base, path), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
@@ -186,7 +206,7 @@ public final class Fleet implements AutoCloseable {
             await().atMost(timeout).pollInterval(Duration.ofMillis(250))
                     .failFast(() -> exited(waiting).isPresent())
                     .until(() -> {
-                        waiting.removeIf(service -> wanted.test(managementStatus(service, "/q/health/ready")));
+                        waiting.removeIf(service -> wanted.test(statusOnce(managementUrl(service), "/q/health/ready")));
                         return waiting.isEmpty();
                     });
         } catch (TerminalFailureException e) {
