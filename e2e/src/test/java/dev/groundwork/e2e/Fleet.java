@@ -59,7 +59,7 @@ public final class Fleet implements AutoCloseable {
      * {@code groundwork_test_e2e}) and the given Redis; returns once every process runs (not yet ready).
      */
     public static Fleet start(RedisUrl redis) throws IOException {
-        return start(redis, RealInfrastructure.freshDatabase(testServer(), "e2e").jdbcUrl());
+        return start(redis, RealInfrastructure.freshDatabase(testServer(), RealInfrastructure.moduleName()).jdbcUrl());
     }
 
     /** The Postgres server of the tests (named or local; the fleet's processes cannot use Dev Services). */
@@ -70,7 +70,7 @@ public final class Fleet implements AutoCloseable {
     /** The Redis server of the tests, logical database {@code e2e}, emptied. */
     public static RedisUrl testRedis() {
         RedisUrl server = TestServers.redis().orElseThrow(() -> new IllegalStateException(TestServers.missingMessage("e2e")));
-        return RealInfrastructure.freshRedis(server, "e2e");
+        return RealInfrastructure.freshRedis(server, RealInfrastructure.moduleName());
     }
 
     /**

@@ -38,7 +38,7 @@ class FleetIT {
     @BeforeAll
     static void startFleet() throws Exception {
         redis = RedisServerProcess.start(REDIS_PASSWORD);
-        DatabaseUrl database = RealInfrastructure.freshDatabase(Fleet.testServer(), "e2e");
+        DatabaseUrl database = RealInfrastructure.freshDatabase(Fleet.testServer(), RealInfrastructure.moduleName());
         String databaseUrl = database.password().isPresent() ? database.jdbcUrl()
                 : "postgresql://" + database.username().orElse("postgres") + ":" + DATABASE_PASSWORD + "@"
                 + database.host() + ":" + database.port() + "/" + database.database();

@@ -44,8 +44,8 @@ class LauncherIT {
     @BeforeAll
     static void up() throws Exception {
         deleteRecursively(STATE);
-        RedisUrl redis = RealInfrastructure.freshRedis(TestServers.redis().orElseThrow(), "e2e-launcher");
-        String database = RealInfrastructure.freshDatabase(Fleet.testServer(), "e2e_launcher").database();
+        RedisUrl redis = RealInfrastructure.freshRedis(TestServers.redis().orElseThrow(), RealInfrastructure.moduleName() + "-launcher");
+        String database = RealInfrastructure.freshDatabase(Fleet.testServer(), RealInfrastructure.moduleName() + "_launcher").database();
         ENV.put("GROUNDWORK_STATE_DIR", STATE.toString());
         ENV.put("GROUNDWORK_PORT_OFFSET", String.valueOf(freeOffset()));
         ENV.put("GROUNDWORK_DATABASE", database);
