@@ -65,6 +65,20 @@ class ProxyTest {
     }
 
     @Test
+    void theDashboardsFilesArePublicButNotItsApiOrOtherPaths() {
+        // A browser opening the page sends no token; the page's API calls carry one.
+        for (String path : List.of("/monitoring", "/monitoring/", "/monitoring/index.html", "/monitoring/app.js",
+                "/monitoring/style.css", "/monitoring/vendor/auth-js.js")) {
+            given().get(path).then().statusCode(200).body("uri", equalTo(path));
+        }
+        given().get("/monitoring/api/0/organizations/").then().statusCode(401);
+        given().urlEncodingEnabled(false).get("/monitoring/x/../api/0/organizations/").then().statusCode(401);
+        for (String path : List.of("/monitoring/q/health", "/monitoring/api/1/x", "/monitoring/vendor/x/y.js", "/monitoring/a.php")) {
+            given().get(path).then().statusCode(404);
+        }
+    }
+
+    @Test
     void noRouteReachesAServicesOwnQPathHoweverItIsSpelt() throws Exception {
         // /svc strips its prefix to the service's root; /echo strips to /inner; the built-in routes strip nothing.
         given().get("/svc/queue").then().statusCode(200).body("uri", equalTo("/queue"));

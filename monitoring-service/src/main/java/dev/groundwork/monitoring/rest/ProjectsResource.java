@@ -50,6 +50,13 @@ public class ProjectsResource {
 
     private static final long DEFAULT_GRACE_SECONDS = 3600;
 
+    /** Sentry's organization list; there is one organization (monitoring.organization). The dashboard starts here. */
+    @GET
+    @Path("organizations/")
+    public List<Map<String, Object>> organizations() {
+        return List.of(SentryShapes.organization(access.organizationSlug()));
+    }
+
     @GET
     @Path("organizations/{org}/projects/")
     public List<Map<String, Object>> list(@PathParam("org") String org) {

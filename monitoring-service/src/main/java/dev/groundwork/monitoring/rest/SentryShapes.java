@@ -36,6 +36,10 @@ final class SentryShapes {
     private SentryShapes() {
     }
 
+    static Map<String, Object> organization(String slug) {
+        return Map.of("id", "1", "slug", slug, "name", slug);
+    }
+
     static Map<String, Object> project(ProjectRow project) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", Long.toString(project.id()));

@@ -54,6 +54,11 @@ public class ProjectAccess {
         return project;
     }
 
+    /** The one organization's slug. */
+    public String organizationSlug() {
+        return config.organization();
+    }
+
     /** 404 unless this is the organization (there is one: monitoring.organization). */
     public void organization(String organization) {
         if (!config.organization().equals(organization)) {
