@@ -102,11 +102,12 @@ class LauncherIT {
     void theRealAuthJsCycleWithConfirmationByMailPassesThroughTheGateway() throws Exception {
         Files.createDirectories(CLIENTS);
         Path sources = Path.of("src", "test", "js");
-        for (String file : List.of("package.json", "package-lock.json", "auth-js-cycle.mjs", "upstash-cycle.mjs", "sentry-cycle.mjs")) {
+        for (String file : List.of("package.json", "package-lock.json", "auth-js-cycle.mjs", "upstash-cycle.mjs", "sentry-cycle.mjs",
+                "dashboard.mjs")) {
             Files.copy(sources.resolve(file), CLIENTS.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         if (!Files.exists(CLIENTS.resolve("node_modules/@supabase/auth-js")) || !Files.exists(CLIENTS.resolve("node_modules/@upstash/redis"))
-                || !Files.exists(CLIENTS.resolve("node_modules/@sentry/node"))) {
+                || !Files.exists(CLIENTS.resolve("node_modules/@sentry/node")) || !Files.exists(CLIENTS.resolve("node_modules/playwright-core"))) {
             Run install = run(CLIENTS, Map.of(), 300, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
             assertEquals(0, install.exitCode(), install.output());
         }
@@ -176,6 +177,23 @@ class LauncherIT {
         // A key that is there is kept too.
         assertEquals(0, launcher(300, "up").exitCode());
         assertEquals(after.get("SENTRY_DSN"), localEnv().get("SENTRY_DSN"));
+    }
+
+    /**
+     * The dashboard in a real browser (Debian's chromium, driven by playwright-core) through the gateway: the local
+     * admin signs in on the page, lists the issues the real @sentry/node sent, opens one with its stack trace, sees
+     * every service up in fleet health and the release's health; an event's markup stays text. The screenshots
+     * land in target/dashboard-screenshots (docs/images/ has the committed ones).
+     */
+    @Test
+    @Order(9)
+    void theDashboardSignsInListsIssuesOpensOneAndShowsFleetHealthInABrowser() throws Exception {
+        Path screenshots = Files.createDirectories(Path.of("target", "dashboard-screenshots").toAbsolutePath());
+        Map<String, String> env = new HashMap<>(localEnv());
+        env.put("SCREENSHOTS", screenshots.toString());
+        Run dashboard = run(CLIENTS, env, 240, "node", "dashboard.mjs");
+        assertEquals(0, dashboard.exitCode(), dashboard.output());
+        assertTrue(dashboard.output().contains("\"ok\":true"), dashboard.output());
     }
 
     private static Map<String, String> localEnv() throws IOException {

@@ -109,9 +109,10 @@ public class IssueReads {
                 row -> new TagRow(row.getString(1), row.getString(2), row.getLong(3), row.getTimestamp(4).toInstant()), issueId);
     }
 
+    /** Newest first; envelopes committed together share received_at, so the SDK's own timestamp breaks the tie. */
     public List<EventRow> events(long issueId, int offset, int limit) {
         return query("SELECT event_id, issue_id, project_id, occurred_at, received_at, level, release, environment, payload::text "
-                + "FROM monitoring.events WHERE issue_id = ? ORDER BY received_at DESC, event_id OFFSET ? LIMIT ?", IssueReads::event, issueId, offset, limit);
+                + "FROM monitoring.events WHERE issue_id = ? ORDER BY received_at DESC, occurred_at DESC, event_id OFFSET ? LIMIT ?", IssueReads::event, issueId, offset, limit);
     }
 
     public Optional<EventRow> event(long issueId, UUID eventId) {
