@@ -46,10 +46,20 @@ public class Retention {
             deleted += repeat("DELETE FROM monitoring." + table + " WHERE ctid = ANY (ARRAY(SELECT ctid FROM monitoring." + table
                     + " WHERE received_at < ? LIMIT " + BATCH + "))", at);
         }
+        for (String table : new String[] {"release_health", "release_health_users"}) {
+            deleted += repeat("DELETE FROM monitoring." + table + " WHERE ctid = ANY (ARRAY(SELECT ctid FROM monitoring." + table
+                    + " WHERE hour < ? LIMIT " + BATCH + "))", at);
+        }
         deleted += repeat("DELETE FROM monitoring.outcomes WHERE ctid = ANY (ARRAY(SELECT ctid FROM monitoring.outcomes "
                 + "WHERE hour < ? LIMIT " + BATCH + "))", at);
         deleted += repeat("DELETE FROM monitoring.inbox WHERE failed AND received_at < ?", at);
         return deleted;
+    }
+
+    /** The states of sessions started before {@code cutoff}, which their SDKs no longer update. */
+    public long deleteSessionStatesBefore(Instant cutoff) {
+        return repeat("DELETE FROM monitoring.session_states WHERE ctid = ANY (ARRAY(SELECT ctid FROM monitoring.session_states "
+                + "WHERE hour < ? LIMIT " + BATCH + "))", Timestamp.from(cutoff));
     }
 
     public long[] projectIds() {

@@ -11,6 +11,7 @@ import dev.groundwork.monitoring.repository.IssueReads.TagRow;
 import dev.groundwork.monitoring.repository.ProjectRepository.KeyRow;
 import dev.groundwork.monitoring.repository.ProjectRepository.ProjectRow;
 import dev.groundwork.monitoring.service.Issues.IssueView;
+import dev.groundwork.monitoring.service.ReleaseHealth.ReleaseHealthView;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -38,6 +39,28 @@ final class SentryShapes {
 
     static Map<String, Object> organization(String slug) {
         return Map.of("id", "1", "slug", slug, "name", slug);
+    }
+
+    /** A release in an environment with Sentry's {@code healthData} fields (percentages as numbers, null without data). */
+    static Map<String, Object> releaseHealth(ReleaseHealthView view) {
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("totalSessions", view.totalSessions());
+        health.put("sessionsCrashed", view.sessionsCrashed());
+        health.put("sessionsErrored", view.sessionsErrored());
+        health.put("sessionsAbnormal", view.sessionsAbnormal());
+        health.put("crashFreeSessions", view.crashFreeSessions());
+        health.put("totalUsers", view.totalUsers());
+        health.put("usersCrashed", view.usersCrashed());
+        health.put("crashFreeUsers", view.crashFreeUsers());
+        health.put("adoption", view.adoption());
+        health.put("sessionsAdoption", view.sessionsAdoption());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", view.version());
+        body.put("environment", view.environment());
+        body.put("firstSeen", view.firstSeen().toString());
+        body.put("lastSeen", view.lastSeen().toString());
+        body.put("healthData", health);
+        return body;
     }
 
     static Map<String, Object> project(ProjectRow project) {

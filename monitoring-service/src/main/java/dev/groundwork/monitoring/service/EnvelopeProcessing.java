@@ -68,10 +68,13 @@ public class EnvelopeProcessing {
     ProjectRepository projects;
     @Inject
     MonitoringConfig config;
+    @Inject
+    SessionItems sessionItems;
 
     /** Stores the rows' items; returns the number of new events stored. */
     public int store(Connection connection, List<InboxRow> rows) throws SQLException, IOException {
         Map<String, Incoming> incoming = new LinkedHashMap<>();
+        SessionItems.Batch health = sessionItems.batch();
         for (InboxRow row : rows) {
             Envelope envelope = EnvelopeReader.read(new ByteArrayInputStream(row.envelope()), STORED, EnvelopeReader.Budget.NONE);
             UUID envelopeEventId = uuid(envelope.eventId());
@@ -83,7 +86,10 @@ public class EnvelopeProcessing {
                     }
                     case EnvelopeReader.TRANSACTION -> writes.addOutcome(connection, row.projectId(), hour(row.receivedAt()),
                             "transaction", "accepted", "", 1);
-                    case EnvelopeReader.SESSION, EnvelopeReader.SESSIONS -> session(connection, row, item);
+                    case EnvelopeReader.SESSION, EnvelopeReader.SESSIONS -> {
+                        session(connection, row, item);
+                        sessionItems.read(health, row.projectId(), row.receivedAt(), item.type(), item.json());
+                    }
                     case EnvelopeReader.CLIENT_REPORT -> clientReport(connection, row, item);
                     case EnvelopeReader.ATTACHMENT -> attachment(connection, row, item, envelopeEventId);
                     case EnvelopeReader.USER_REPORT -> userReport(connection, row, item.json());
@@ -93,6 +99,9 @@ public class EnvelopeProcessing {
                     }
                 }
             }
+        }
+        if (!health.isEmpty()) {
+            sessionItems.store(connection, health);
         }
         return storeEvents(connection, new ArrayList<>(incoming.values()));
     }

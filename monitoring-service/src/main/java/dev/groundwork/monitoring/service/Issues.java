@@ -33,7 +33,6 @@ import java.util.regex.Pattern;
 public class Issues {
 
     public static final Set<String> STATUSES = Set.of("unresolved", "resolved", "ignored");
-    private static final Pattern PERIOD = Pattern.compile("(\\d{1,4})([mhdw])");
     private static final Pattern TOKEN = Pattern.compile("(\\w+):(\"[^\"]*\"|\\S+)|\"([^\"]*)\"|(\\S+)");
     /** Sentry's default issue search. */
     public static final String DEFAULT_QUERY = "is:unresolved";
@@ -159,18 +158,7 @@ public class Issues {
     }
 
     private Duration period(String value) {
-        Matcher matcher = PERIOD.matcher(value);
-        if (!matcher.matches()) {
-            throw new Problem(400, ApiErrors.INVALID, "statsPeriod is a number and a unit: m, h, d or w (e.g. 24h, 14d)");
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        Duration period = switch (matcher.group(2)) {
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            case "d" -> Duration.ofDays(amount);
-            default -> Duration.ofDays(7 * amount);
-        };
-        return period.compareTo(config.retention()) > 0 ? config.retention() : period;
+        return Periods.parse(value, config.retention());
     }
 
     private static IssueReads.Sort sort(String sort) {

@@ -39,6 +39,9 @@ public class RetentionJob {
             deleted += retention.trimProject(projectId, config.processing().maxEventsPerProject());
         }
         deleted += retention.deleteRestBefore(cutoff);
+        // A session's state only serves to recognise its later updates; it never outlives the counters it moves.
+        Instant sessionsCutoff = Instant.now().minus(SessionItems.STATE_KEPT);
+        deleted += retention.deleteSessionStatesBefore(sessionsCutoff.isAfter(cutoff) ? sessionsCutoff : cutoff);
         if (deleted > 0) {
             Log.infof("Retention deleted %d rows older than %s or over a project's %d events", deleted, cutoff,
                     config.processing().maxEventsPerProject());
