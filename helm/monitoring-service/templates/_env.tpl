@@ -13,4 +13,17 @@
 {{ include "common.secrets.env" (dict "env" (print $env "DSN_KEYS") "secret" $project.existingSecret "key" (default "dsn-keys" $project.dsnKeysKey) "value" (printf "projects.%s.existingSecret" $slug)) }}
 {{- end }}
 {{- end }}
+{{- /* Alert rules: settings as values, the webhook URL (a secret) only ever from the platform team's Secret. */}}
+{{- range $name, $rule := .Values.alerts }}
+{{- $env := printf "MONITORING_ALERTS_%s_" (upper $name) }}
+- name: {{ print $env "TRIGGER" }}
+  value: {{ $rule.trigger | quote }}
+{{- range $key, $suffix := dict "project" "PROJECT" "environment" "ENVIRONMENT" "throttle" "THROTTLE" "spikeEvents" "SPIKE_EVENTS" "spikeMinutes" "SPIKE_MINUTES" }}
+{{- if hasKey $rule $key }}
+- name: {{ print $env $suffix }}
+  value: {{ get $rule $key | toString | quote }}
+{{- end }}
+{{- end }}
+{{ include "common.secrets.env" (dict "env" (print $env "WEBHOOK_URL") "secret" $rule.existingSecret "key" (default "webhook-url" $rule.webhookUrlKey) "value" (printf "alerts.%s.existingSecret" $name)) }}
+{{- end }}
 {{- end -}}

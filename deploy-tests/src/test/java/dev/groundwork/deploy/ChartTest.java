@@ -464,6 +464,43 @@ class ChartTest {
         assertEquals(1, deployments(RenderedObjects.parse(render("monitoring-service", null, t -> t.set("projects.groundwork.id", 999)))).size());
     }
 
+    /** monitoring-service's alert rules: settings as values, webhook URLs (secrets) only from the platform team's Secret. */
+    @Test
+    void monitoringServiceAlertRulesTakeTheirWebhooksFromASecret() {
+        Deployment defaults = deployments(RenderedObjects.parse(render("monitoring-service", null))).get(0);
+        assertTrue(env(defaults).stream().noneMatch(e -> e.getName().startsWith("MONITORING_ALERTS_")), "no rule by default");
+
+        Deployment production = deployments(RenderedObjects.parse(render("monitoring-service", "production-values.yaml"))).get(0);
+        Map<String, String> literal = values(List.of(production), production.getMetadata().getName());
+        assertEquals("new-issue", literal.get("MONITORING_ALERTS_ONCALL_TRIGGER"));
+        assertEquals("shop", literal.get("MONITORING_ALERTS_ONCALL_PROJECT"));
+        assertEquals("production", literal.get("MONITORING_ALERTS_ONCALL_ENVIRONMENT"));
+        assertEquals("100", literal.get("MONITORING_ALERTS_SPIKES_SPIKE_EVENTS"));
+        assertEquals("5", literal.get("MONITORING_ALERTS_SPIKES_SPIKE_MINUTES"));
+        assertEquals("1H", literal.get("MONITORING_ALERTS_SPIKES_THROTTLE"));
+        assertEquals("service-down", literal.get("MONITORING_ALERTS_FLEET_TRIGGER"));
+        assertNull(literal.get("MONITORING_ALERTS_FLEET_PROJECT"));
+        Map<String, String> webhooks = new java.util.HashMap<>();
+        env(production).stream().filter(e -> e.getName().endsWith("_WEBHOOK_URL")).forEach(e -> {
+            assertNull(e.getValue(), e.getName() + " is never a literal");
+            webhooks.put(e.getName(), e.getValueFrom().getSecretKeyRef().getName() + "/" + e.getValueFrom().getSecretKeyRef().getKey());
+        });
+        assertEquals(Map.of("MONITORING_ALERTS_ONCALL_WEBHOOK_URL", "acme-alerts/slack-oncall",
+                "MONITORING_ALERTS_SPIKES_WEBHOOK_URL", "acme-alerts/slack-oncall",
+                "MONITORING_ALERTS_FLEET_WEBHOOK_URL", "acme-alerts/webhook-url"), webhooks);
+
+        // A URL in values is refused (it would sit in the release's history), so are an unknown trigger and a rule without a Secret.
+        Exception url = assertThrows(Exception.class, () -> render("monitoring-service", null, t -> t
+                .set("alerts.oncall.trigger", "new-issue").set("alerts.oncall.existingSecret", "acme-alerts")
+                .set("alerts.oncall.webhookUrl", "https://hooks.slack.com/services/T/B/x")));
+        assertTrue(url.getMessage().contains("webhookUrl"), url.getMessage());
+        Exception trigger = assertThrows(Exception.class, () -> render("monitoring-service", null, t -> t
+                .set("alerts.oncall.trigger", "page-me").set("alerts.oncall.existingSecret", "acme-alerts")));
+        assertTrue(trigger.getMessage().contains("/alerts/oncall/trigger"), trigger.getMessage());
+        Exception noSecret = assertThrows(Exception.class, () -> render("monitoring-service", null, t -> t.set("alerts.oncall.trigger", "new-issue")));
+        assertTrue(noSecret.getMessage().contains("missing property 'existingSecret'"), noSecret.getMessage());
+    }
+
     @Test
     void imagesComeFromTheirRegistryOrTheGlobalMirror() {
         assertEquals(List.of("registry.gitlab.com/groundwork/groundwork/gateway:0.1.0"), images(render("gateway", null, t -> t)));

@@ -33,6 +33,65 @@ public interface MonitoringConfig {
 
     Processing processing();
 
+    /**
+     * Alert rules by name (lower-case letters and digits, so that an env name can spell it): what fires them and the
+     * webhook they post to (docs/monitoring-service.md, "Alerts").
+     */
+    Map<String, AlertRule> alerts();
+
+    /** How alerts are evaluated and delivered, for every rule. */
+    Alerting alerting();
+
+    interface AlertRule {
+        /** {@code new-issue}, {@code regression}, {@code spike} or {@code service-down}. */
+        String trigger();
+
+        /** The project slug whose issues the rule watches; unset: every project. Not for {@code service-down}. */
+        Optional<String> project();
+
+        /** Only events of this environment (issue rules); unset: any. */
+        Optional<String> environment();
+
+        /** The Slack-compatible incoming webhook (http or https): a secret, as Slack's are; never logged or shown whole. */
+        Optional<String> webhookUrl();
+
+        /** {@code spike}: the events of one issue that make a spike ... */
+        Optional<Integer> spikeEvents();
+
+        /** {@code spike}: ... within this many minutes (1 to 1440). */
+        Optional<Integer> spikeMinutes();
+
+        /** At most one alert of this rule per issue (or service) within this time. */
+        @WithDefault("30M")
+        Duration throttle();
+    }
+
+    interface Alerting {
+        /** How often spike rules count events. */
+        @WithDefault("30S")
+        Duration spikeCheckEvery();
+
+        /** The longest a webhook may take to accept a connection and answer. */
+        @WithDefault("10S")
+        Duration timeout();
+
+        /** Attempts at a delivery before it is marked failed. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** The wait before the second attempt; it doubles for each next one (with jitter) up to max-backoff. */
+        @WithDefault("10S")
+        Duration backoff();
+
+        /** The longest wait between two attempts. */
+        @WithDefault("10M")
+        Duration maxBackoff();
+
+        /** Deliveries sent per pass of the dispatcher (one pass a second). */
+        @WithDefault("20")
+        int batchSize();
+    }
+
     interface DeclaredProject {
         /** The project id in its DSN: 1-999 (ids from 1000 on are given to projects created through the API). */
         int id();

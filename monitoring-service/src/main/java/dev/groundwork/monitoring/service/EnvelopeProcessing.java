@@ -12,6 +12,8 @@ import dev.groundwork.monitoring.repository.IssueWrites.IssueState;
 import dev.groundwork.monitoring.repository.IssueWrites.NewIssue;
 import dev.groundwork.monitoring.repository.IssueWrites.TagKey;
 import dev.groundwork.monitoring.repository.ProjectRepository;
+import dev.groundwork.monitoring.service.alerts.AlertRules;
+import dev.groundwork.monitoring.service.alerts.Alerts;
 import dev.groundwork.monitoring.service.envelope.Envelope;
 import dev.groundwork.monitoring.service.envelope.EnvelopeReader;
 import dev.groundwork.monitoring.service.grouping.Grouping;
@@ -40,8 +42,9 @@ import java.util.stream.Collectors;
 
 /**
  * Stores what a batch of inbox rows holds, on the transaction's connection: events grouped into issues (new issues
- * and regressions published as events), their counts per hour, users and tags, and the other items. Processing is
- * idempotent on the event id: an event stored before (an SDK's retry, a row processed again) changes nothing.
+ * and regressions published as events, and as alert deliveries for the rules that watch them), their counts per hour,
+ * users and tags, and the other items. Processing is idempotent on the event id: an event stored before (an SDK's
+ * retry, a row processed again) changes nothing.
  */
 @ApplicationScoped
 public class EnvelopeProcessing {
@@ -70,6 +73,8 @@ public class EnvelopeProcessing {
     MonitoringConfig config;
     @Inject
     SessionItems sessionItems;
+    @Inject
+    Alerts alerts;
 
     /** Stores the rows' items; returns the number of new events stored. */
     public int store(Connection connection, List<InboxRow> rows) throws SQLException, IOException {
@@ -176,7 +181,9 @@ public class EnvelopeProcessing {
         NewIssue issue = newIssue(key, latest, first.facts().occurredAt(), latest.facts().occurredAt(), lastRelease, events.size());
         var created = writes.insertIssue(connection, issue);
         if (created.isPresent()) {
-            issueEvents.created(change(created.get(), key.projectId(), latest));
+            IssueEvents.IssueChange change = change(created.get(), key.projectId(), latest);
+            issueEvents.created(change);
+            alerts.issueChanged(connection, AlertRules.NEW_ISSUE, change, issue.title(), issue.timesSeen());
             return created.get();
         }
         IssueState state = writes.lockIssue(connection, key.projectId(), key.hash());
@@ -191,7 +198,9 @@ public class EnvelopeProcessing {
         writes.updateIssue(connection, state.id(), issue, firstSeen, lastSeen, lastRelease != null ? lastRelease : state.lastRelease(),
                 events.size(), reopen);
         if (reopen) {
-            issueEvents.regressed(change(state.id(), key.projectId(), latest));
+            IssueEvents.IssueChange change = change(state.id(), key.projectId(), latest);
+            issueEvents.regressed(change);
+            alerts.issueChanged(connection, AlertRules.REGRESSION, change, issue.title(), state.timesSeen() + events.size());
         }
         return state.id();
     }
