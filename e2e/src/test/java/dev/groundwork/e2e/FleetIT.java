@@ -197,12 +197,55 @@ class FleetIT {
     }
 
     /**
+     * Fleet health: monitoring-service polls every service's readiness; a killed cache-service shows as down (after
+     * the failure threshold, with why), the others stay up, and once restarted it is up again, both changes recorded.
+     */
+    @Test
+    @Order(8)
+    void aKilledServiceShowsAsDownInFleetHealthAndComesBack() throws Exception {
+        fleet.awaitReady(Duration.ofSeconds(60));
+        String token = io.restassured.RestAssured.given().contentType("application/json")
+                .body(java.util.Map.of("email", Fleet.ADMIN_EMAIL, "password", Fleet.ADMIN_PASSWORD))
+                .post(fleet.url("gateway").resolve("/auth/v1/token?grant_type=password")).then().statusCode(200)
+                .extract().path("access_token");
+        java.util.function.Supplier<io.restassured.path.json.JsonPath> health = () -> io.restassured.RestAssured.given().auth()
+                .oauth2(token).get(fleet.url("gateway").resolve("/monitoring/api/0/fleet/")).then().statusCode(200).extract().jsonPath();
+        String cache = "services.find { it.name == 'cache-service' }";
+        awaitFleet(health, h -> h.getList("services.status").equals(List.of("up", "up", "up", "up", "up")), "every service up");
+        assertEquals(Fleet.SERVICES, health.get().getList("services.name"));
+
+        fleet.kill("cache-service");
+        try {
+            io.restassured.path.json.JsonPath down = awaitFleet(health, h -> "down".equals(h.getString(cache + ".status")), "cache-service down");
+            assertEquals("connection refused", down.getString(cache + ".detail"));
+            assertEquals(4, down.getList("services.findAll { it.status == 'up' }").size(), down.prettify());
+        } finally {
+            // Whatever happened, the later tests get their cache-service back.
+            fleet.restart("cache-service");
+        }
+        fleet.awaitReadiness(List.of("cache-service"), status -> status == 200, Duration.ofSeconds(120));
+        io.restassured.path.json.JsonPath back = awaitFleet(health, h -> "up".equals(h.getString(cache + ".status")), "cache-service up");
+        assertTrue(back.getDouble(cache + ".uptime.24h") < 100, "the time down counts: " + back.prettify());
+        List<java.util.Map<String, Object>> changes = back.getList("transitions.findAll { it.service == 'cache-service' }");
+        assertEquals("down>up", changes.get(0).get("from") + ">" + changes.get(0).get("to"), back.prettify());
+        assertEquals("up>down", changes.get(1).get("from") + ">" + changes.get(1).get("to"), back.prettify());
+    }
+
+    private static io.restassured.path.json.JsonPath awaitFleet(java.util.function.Supplier<io.restassured.path.json.JsonPath> health,
+                                                               java.util.function.Predicate<io.restassured.path.json.JsonPath> wanted,
+                                                               String what) {
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> wanted.test(health.get()));
+        return health.get();
+    }
+
+    /**
      * A rollout under load: SIGTERM reaches the gateway and auth-service while sign-ins are in flight through both.
      * Each of those requests still gets its answer (the services wait for in-flight requests,
      * {@code quarkus.shutdown.timeout}), and then both processes exit.
      */
     @Test
-    @Order(8)
+    @Order(20)
     void aStopUnderLoadFinishesTheRequestsInFlight() throws Exception {
         fleet.awaitReady(Duration.ofSeconds(60));
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -239,7 +282,7 @@ class FleetIT {
     }
 
     @Test
-    @Order(9)
+    @Order(21)
     void theFleetStopsCleanly() {
         fleet.close();
         for (String service : Fleet.SERVICES) {
