@@ -26,4 +26,22 @@
 {{- end }}
 {{ include "common.secrets.env" (dict "env" (print $env "WEBHOOK_URL") "secret" $rule.existingSecret "key" (default "webhook-url" $rule.webhookUrlKey) "value" (printf "alerts.%s.existingSecret" $name)) }}
 {{- end }}
+{{- /* Fleet health: name=readiness URL, by default the management port of the chart of that name in this release. */}}
+{{- $services := list }}
+{{- range $name, $url := .Values.fleet.services }}
+{{- /* null: left out (an umbrella's default that a values file removes; Helm hands the null down to the subchart). */}}
+{{- if not (kindIs "invalid" $url) }}
+{{- $services = append $services (printf "%s=%s" $name (default (printf "http://%s:9000/q/health/ready" (include "common.names.sibling" (dict "context" $ "chart" $name))) $url)) }}
+{{- end }}
+{{- end }}
+{{- with $services }}
+- name: MONITORING_FLEET_SERVICES
+  value: {{ join "," . | quote }}
+{{- end }}
+- name: MONITORING_FLEET_INTERVAL
+  value: {{ .Values.fleet.interval | quote }}
+- name: MONITORING_FLEET_TIMEOUT
+  value: {{ .Values.fleet.timeout | quote }}
+- name: MONITORING_FLEET_FAILURE_THRESHOLD
+  value: {{ .Values.fleet.failureThreshold | toString | quote }}
 {{- end -}}

@@ -445,6 +445,35 @@ class ChartTest {
         assertEquals("2", umbrella.get("MONITORING_PROJECTS_SHOP_ID"));
     }
 
+    /**
+     * Fleet health: through the umbrella, monitoring-service polls every service of the release on its management
+     * port (9000, which the NetworkPolicy opens to it); a service left out leaves the list; alone, it polls nothing.
+     */
+    @Test
+    void monitoringServicePollsTheReadinessOfEveryServiceOfTheRelease() {
+        String ready = "=http://groundwork-%s:9000/q/health/ready";
+        Map<String, String> umbrella = values(deployments(RenderedObjects.parse(render(UMBRELLA, null))), "groundwork-monitoring-service");
+        assertEquals(String.join(",", java.util.stream.Stream.of("auth-service", "cache-service", "gateway", "monitoring-service",
+                "payment-service").map(name -> name + ready.formatted(name)).toList()), umbrella.get("MONITORING_FLEET_SERVICES"));
+        assertEquals("10S", umbrella.get("MONITORING_FLEET_INTERVAL"));
+        assertEquals("3", umbrella.get("MONITORING_FLEET_FAILURE_THRESHOLD"));
+        Map<String, String> withoutPayments = values(deployments(RenderedObjects.parse(render(UMBRELLA, "without-payments-values.yaml"))),
+                "groundwork-monitoring-service");
+        assertFalse(withoutPayments.get("MONITORING_FLEET_SERVICES").contains("payment-service"), withoutPayments.get("MONITORING_FLEET_SERVICES"));
+
+        Deployment alone = deployments(RenderedObjects.parse(render("monitoring-service", null))).get(0);
+        assertNull(values(List.of(alone), alone.getMetadata().getName()).get("MONITORING_FLEET_SERVICES"), "alone: idle");
+        Deployment named = deployments(RenderedObjects.parse(render("monitoring-service", null, t -> t
+                .set("fleet.services.reports", "http://reports.acme.svc:9000/q/health/ready").set("fleet.services.auth-service", "")))).get(0);
+        assertEquals("auth-service" + ready.formatted("auth-service") + ",reports=http://reports.acme.svc:9000/q/health/ready",
+                values(List.of(named), named.getMetadata().getName()).get("MONITORING_FLEET_SERVICES"));
+        for (String[] bad : new String[][] {{"fleet.services.Reports", ""}, {"fleet.services.reports", "reports:9000"},
+                {"fleet.services.reports", "http://a b"}, {"fleet.interval", "10 seconds"}, {"fleet.failureThreshold", "0"}}) {
+            assertThrows(Exception.class, () -> render("monitoring-service", null, t -> t.set(bad[0], bad[1].equals("0") ? 0 : bad[1])),
+                    String.join(" ", bad));
+        }
+    }
+
     /** Ids 1-999 are declared ones (from 1000 on the API's); a slug is what an env name can spell. */
     @Test
     void theSchemaRefusesABadProjectIdOrSlug() {

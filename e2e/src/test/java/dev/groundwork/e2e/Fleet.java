@@ -37,6 +37,9 @@ public final class Fleet implements AutoCloseable {
     /** The tokens of the cache namespace "suite", declared as the chart and ./groundwork up declare theirs. */
     public static final String CACHE_TOKEN = "gwc_e2e_suite_read_write_0000000001";
     public static final String CACHE_READ_ONLY_TOKEN = "gwc_e2e_suite_read_only_00000000002";
+    /** auth-service's bootstrap admin user in the fleet: signs in for a token with the admin role. */
+    public static final String ADMIN_EMAIL = "admin@fleet.test";
+    public static final String ADMIN_PASSWORD = "fleet-admin-pw-0000";
     public static final List<String> SERVICES = List.of("gateway", "auth-service", "payment-service",
             "cache-service", "monitoring-service");
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -45,6 +48,7 @@ public final class Fleet implements AutoCloseable {
     private final Map<String, Integer> ports;
     private final Map<String, Integer> managementPorts;
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, ProcessBuilder> builders = new LinkedHashMap<>();
     // HTTP/1.1 as a kubelet's probe speaks it (the JDK's default would try an h2c upgrade first).
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -118,6 +122,13 @@ public final class Fleet implements AutoCloseable {
             env.put("GATEWAY_UPSTREAMS_PAYMENT", "http://127.0.0.1:" + ports.get("payment-service"));
             env.put("GATEWAY_UPSTREAMS_CACHE", "http://127.0.0.1:" + ports.get("cache-service"));
             env.put("GATEWAY_UPSTREAMS_MONITORING", "http://127.0.0.1:" + ports.get("monitoring-service"));
+            env.put("AUTH_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL);
+            env.put("AUTH_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            // Fleet health polls every service's readiness, as ./groundwork up sets it; every 2 s, so that tests wait less.
+            env.put("MONITORING_FLEET_SERVICES", SERVICES.stream().map(s -> s + "=http://127.0.0.1:" + managementPorts.get(s)
+                    + "/q/health/ready").collect(java.util.stream.Collectors.joining(",")));
+            env.put("MONITORING_FLEET_INTERVAL", "2S");
+            fleet.builders.put(service, builder);
             fleet.processes.put(service, builder.start());
         }
         return fleet;
@@ -134,6 +145,20 @@ public final class Fleet implements AutoCloseable {
 
     public Process process(String service) {
         return processes.get(service);
+    }
+
+    /** Kills a service at once (SIGKILL, as a crash or the OOM killer would) and waits until it is gone. */
+    public void kill(String service) throws InterruptedException {
+        processes.get(service).destroyForcibly().waitFor();
+    }
+
+    /** Starts a stopped service again, as before, its output appended to its log. */
+    public void restart(String service) throws IOException {
+        if (processes.get(service).isAlive()) {
+            throw new IllegalStateException(service + " still runs");
+        }
+        ProcessBuilder builder = builders.get(service).redirectOutput(ProcessBuilder.Redirect.appendTo(log(service).toFile()));
+        processes.put(service, builder.start());
     }
 
     /** The HTTP status of GET {@code path} on a service, or -1 when it does not answer three tries. */

@@ -234,6 +234,46 @@ class FleetIT {
         queries.forEach((where, expr) -> PromQlNames.of(expr).stream().filter(name -> !published.contains(name))
                 .forEach(name -> missing.add(name + " (" + where + ")")));
         assertTrue(missing.isEmpty(), "names no service publishes: " + missing);
+     * Fleet health: monitoring-service polls every service's readiness; a killed cache-service shows as down (after
+     * the failure threshold, with why), the others stay up, and once restarted it is up again, both changes recorded.
+     */
+    @Test
+    @Order(8)
+    void aKilledServiceShowsAsDownInFleetHealthAndComesBack() throws Exception {
+        fleet.awaitReady(Duration.ofSeconds(60));
+        String token = io.restassured.RestAssured.given().contentType("application/json")
+                .body(java.util.Map.of("email", Fleet.ADMIN_EMAIL, "password", Fleet.ADMIN_PASSWORD))
+                .post(fleet.url("gateway").resolve("/auth/v1/token?grant_type=password")).then().statusCode(200)
+                .extract().path("access_token");
+        java.util.function.Supplier<io.restassured.path.json.JsonPath> health = () -> io.restassured.RestAssured.given().auth()
+                .oauth2(token).get(fleet.url("gateway").resolve("/monitoring/api/0/fleet/")).then().statusCode(200).extract().jsonPath();
+        String cache = "services.find { it.name == 'cache-service' }";
+        awaitFleet(health, h -> h.getList("services.status").equals(List.of("up", "up", "up", "up", "up")), "every service up");
+        assertEquals(Fleet.SERVICES, health.get().getList("services.name"));
+
+        fleet.kill("cache-service");
+        try {
+            io.restassured.path.json.JsonPath down = awaitFleet(health, h -> "down".equals(h.getString(cache + ".status")), "cache-service down");
+            assertEquals("connection refused", down.getString(cache + ".detail"));
+            assertEquals(4, down.getList("services.findAll { it.status == 'up' }").size(), down.prettify());
+        } finally {
+            // Whatever happened, the later tests get their cache-service back.
+            fleet.restart("cache-service");
+        }
+        fleet.awaitReadiness(List.of("cache-service"), status -> status == 200, Duration.ofSeconds(120));
+        io.restassured.path.json.JsonPath back = awaitFleet(health, h -> "up".equals(h.getString(cache + ".status")), "cache-service up");
+        assertTrue(back.getDouble(cache + ".uptime.24h") < 100, "the time down counts: " + back.prettify());
+        List<java.util.Map<String, Object>> changes = back.getList("transitions.findAll { it.service == 'cache-service' }");
+        assertEquals("down>up", changes.get(0).get("from") + ">" + changes.get(0).get("to"), back.prettify());
+        assertEquals("up>down", changes.get(1).get("from") + ">" + changes.get(1).get("to"), back.prettify());
+    }
+
+    private static io.restassured.path.json.JsonPath awaitFleet(java.util.function.Supplier<io.restassured.path.json.JsonPath> health,
+                                                               java.util.function.Predicate<io.restassured.path.json.JsonPath> wanted,
+                                                               String what) {
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> wanted.test(health.get()));
+        return health.get();
     }
 
     /**
@@ -242,7 +282,7 @@ class FleetIT {
      * {@code quarkus.shutdown.timeout}), and then both processes exit.
      */
     @Test
-    @Order(8)
+    @Order(20)
     void aStopUnderLoadFinishesTheRequestsInFlight() throws Exception {
         fleet.awaitReady(Duration.ofSeconds(60));
         // HTTP/1.1, a connection per request, as a load balancer in front sends them: the JDK's default h2c upgrade
@@ -281,7 +321,7 @@ class FleetIT {
     }
 
     @Test
-    @Order(9)
+    @Order(21)
     void theFleetStopsCleanly() {
         fleet.close();
         for (String service : Fleet.SERVICES) {

@@ -51,6 +51,21 @@ class RetentionTest {
         assertEquals(1, count("SELECT count(*) FROM monitoring.issues WHERE title LIKE ?", type + "Recent:%"));
     }
 
+    /** Fleet health's transitions older than the retention go, but a service's latest stays: uptime starts from it. */
+    @Test
+    void oldFleetTransitionsGoButEachServicesLatestStays() {
+        String service = "aged-" + UUID.randomUUID().toString().substring(0, 8);
+        String insert = "INSERT INTO monitoring.fleet_transitions (service, from_status, to_status, at) VALUES (?, ?, ?, now() - ?::interval)";
+        update(insert, service, "unknown", "up", "100 days");
+        update(insert, service, "up", "down", "95 days");
+        update(insert, service, "down", "up", "92 days");
+
+        job.run();
+
+        assertEquals(1, count("SELECT count(*) FROM monitoring.fleet_transitions WHERE service = ?", service));
+        assertEquals(1, count("SELECT count(*) FROM monitoring.fleet_transitions WHERE service = ? AND from_status = 'down' AND to_status = 'up'", service));
+    }
+
     @Test
     void aProjectKeepsItsNewestEventsWithinItsCount() {
         String type = "CountedError" + UUID.randomUUID().toString().substring(0, 8);

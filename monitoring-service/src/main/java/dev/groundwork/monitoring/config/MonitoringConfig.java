@@ -91,6 +91,7 @@ public interface MonitoringConfig {
         @WithDefault("20")
         int batchSize();
     }
+    Fleet fleet();
 
     interface DeclaredProject {
         /** The project id in its DSN: 1-999 (ids from 1000 on are given to projects created through the API). */
@@ -165,5 +166,26 @@ public interface MonitoringConfig {
         /** How often retention runs. */
         @WithDefault("1H")
         Duration retentionEvery();
+    }
+
+    /** Fleet health: the readiness of every service of the fleet, polled by one replica at a time. */
+    interface Fleet {
+        /**
+         * The services polled, as {@code name=url} separated by commas, e.g.
+         * {@code auth-service=http://groundwork-auth-service:9000/q/health/ready}; unset or empty: fleet health is idle.
+         */
+        Optional<List<String>> services();
+
+        /** How often every service's readiness is probed. */
+        @WithDefault("10S")
+        Duration interval();
+
+        /** How long one probe may take (connect and answer) before it counts as failed. */
+        @WithDefault("2S")
+        Duration timeout();
+
+        /** Consecutive failed probes that make a service down (one success makes it up): one dropped probe never flaps it. */
+        @WithDefault("3")
+        int failureThreshold();
     }
 }

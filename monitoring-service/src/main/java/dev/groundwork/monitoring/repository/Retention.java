@@ -35,7 +35,7 @@ public class Retention {
                 + "AND received_at <= ? LIMIT " + BATCH + "))", projectId, boundary);
     }
 
-    /** Issues not seen since {@code cutoff} (their counts, users and tags go with them), and the other items' rows. */
+    /** Issues not seen since {@code cutoff} (their counts, users and tags go with them), the other items' rows, fleet transitions. */
     public long deleteRestBefore(Instant cutoff) {
         Timestamp at = Timestamp.from(cutoff);
         long deleted = repeat("DELETE FROM monitoring.issues WHERE id = ANY (ARRAY(SELECT id FROM monitoring.issues WHERE last_seen < ? LIMIT "
@@ -53,6 +53,9 @@ public class Retention {
         deleted += repeat("DELETE FROM monitoring.outcomes WHERE ctid = ANY (ARRAY(SELECT ctid FROM monitoring.outcomes "
                 + "WHERE hour < ? LIMIT " + BATCH + "))", at);
         deleted += repeat("DELETE FROM monitoring.inbox WHERE failed AND received_at < ?", at);
+        // Fleet health's transitions, but each service's latest: uptime needs the status a window starts in.
+        deleted += repeat("DELETE FROM monitoring.fleet_transitions WHERE id = ANY (ARRAY(SELECT id FROM monitoring.fleet_transitions t "
+                + "WHERE at < ? AND id <> (SELECT max(id) FROM monitoring.fleet_transitions l WHERE l.service = t.service) LIMIT " + BATCH + "))", at);
         return deleted;
     }
 
