@@ -55,6 +55,8 @@ class SlowClientsTest {
 
     @TestHTTPResource("/")
     URL gateway;
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @Test
     void stalledWebhookUploadsAreCutOffWhileOtherClientsAreAnsweredAsUsual() throws Exception {
@@ -196,6 +198,21 @@ class SlowClientsTest {
             Thread.sleep(3_000);
             socket.getOutputStream().write("GET /echo/second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             assertTrue(answer(socket).startsWith("HTTP/1.1 200"));
+        }
+    }
+
+    /** Prometheus and monitoring-service's fleet health keep their connections to the management port alive. */
+    @Test
+    void aKeptAliveConnectionToTheManagementInterfaceIsNotAnsweredAnUnasked408() throws Exception {
+        try (Socket socket = new Socket(management.getHost(), management.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET /q/health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertTrue(statusLineAndDrain(socket).startsWith("HTTP/1.1 200"));
+            Thread.sleep(3_000);
+            socket.getOutputStream().write("GET /q/health/ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String answer = answer(socket);
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
         }
     }
 

@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.vertx.http.HttpServerStart;
+import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -71,6 +72,15 @@ public class HeaderTimeout {
         timedOut = Counter.builder("gateway.slow.requests").tag("route", "none").tag("reason", "headers")
                 .description("Requests cut off because the client sent too slowly (headers, body-idle, body-rate)").register(meters);
         router.route().order(Integer.MIN_VALUE).handler(this::headersIn);
+    }
+
+    /**
+     * The management interface (health, metrics) is one of the servers the handler goes on too: its router must say
+     * when a request's headers are in, or each kept-alive connection (Prometheus's, monitoring-service's probes)
+     * would be answered an unasked 408 ten seconds after it opened, which its next request reads as its answer.
+     */
+    void installOnManagement(@Observes ManagementInterface management) {
+        management.router().route().order(Integer.MIN_VALUE).handler(this::headersIn);
     }
 
     /** Once the server listens: every connection it accepts from now on gets the handler first. */
