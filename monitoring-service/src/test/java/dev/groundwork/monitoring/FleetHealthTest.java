@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import static dev.groundwork.monitoring.Rows.count;
 import static dev.groundwork.monitoring.AuthStub.adminToken;
 import static dev.groundwork.monitoring.AuthStub.serviceToken;
 import static dev.groundwork.monitoring.AuthStub.userToken;
@@ -243,19 +244,6 @@ class FleetHealthTest {
         }
     }
 
-    private long count(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static void insert(Connection connection, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {

@@ -1,6 +1,5 @@
 package dev.groundwork.monitoring;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -8,14 +7,11 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.groundwork.monitoring.Rows.count;
 import static dev.groundwork.monitoring.AuthStub.ALPHA_KEY;
 import static dev.groundwork.monitoring.AuthStub.adminToken;
 import static dev.groundwork.monitoring.AuthStub.serviceToken;
@@ -38,8 +34,6 @@ class ReadApiTest {
 
     static final String API = "/monitoring/api/0";
 
-    @Inject
-    AgroalDataSource dataSource;
     @Inject
     io.quarkus.redis.datasource.RedisDataSource redis;
 
@@ -247,17 +241,4 @@ class ReadApiTest {
         assertTrue(!logged.contains(key) && !logged.contains(rotated) && !logged.contains(fresh), "a DSN key reached the log");
     }
 
-    long count(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
 
+import static dev.groundwork.monitoring.Rows.count;
 import static dev.groundwork.monitoring.AuthStub.BETA_KEY;
 import static dev.groundwork.monitoring.Envelopes.await;
 import static dev.groundwork.monitoring.Envelopes.errorEvent;
@@ -81,19 +81,6 @@ class RetentionTest {
                 type + ":%"), "the newest two of the four are kept");
     }
 
-    long count(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     void update(String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
