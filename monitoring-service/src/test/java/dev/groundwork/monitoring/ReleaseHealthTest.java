@@ -1,15 +1,11 @@
 package dev.groundwork.monitoring;
 
 import dev.groundwork.monitoring.service.RetentionJob;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -17,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static dev.groundwork.monitoring.Rows.count;
+import static dev.groundwork.monitoring.Rows.update;
 import static dev.groundwork.monitoring.AuthStub.ALPHA_KEY;
 import static dev.groundwork.monitoring.Envelopes.await;
 import static dev.groundwork.monitoring.Envelopes.item;
@@ -39,8 +36,6 @@ class ReleaseHealthTest {
 
     private static final String PATH = "/monitoring/api/0/projects/groundwork/alpha/releases/health/";
 
-    @Inject
-    AgroalDataSource dataSource;
     @Inject
     RetentionJob retention;
 
@@ -303,15 +298,4 @@ class ReleaseHealthTest {
         return UUID.randomUUID().toString();
     }
 
-
-    private void update(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
 }

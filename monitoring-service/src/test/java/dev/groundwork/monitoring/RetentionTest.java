@@ -2,17 +2,14 @@ package dev.groundwork.monitoring;
 
 import dev.groundwork.monitoring.repository.Retention;
 import dev.groundwork.monitoring.service.RetentionJob;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.UUID;
 
 import static dev.groundwork.monitoring.Rows.count;
+import static dev.groundwork.monitoring.Rows.update;
 import static dev.groundwork.monitoring.AuthStub.BETA_KEY;
 import static dev.groundwork.monitoring.Envelopes.await;
 import static dev.groundwork.monitoring.Envelopes.errorEvent;
@@ -25,8 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 class RetentionTest {
 
-    @Inject
-    AgroalDataSource dataSource;
     @Inject
     RetentionJob job;
     @Inject
@@ -81,15 +76,4 @@ class RetentionTest {
                 type + ":%"), "the newest two of the four are kept");
     }
 
-
-    void update(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -29,4 +29,17 @@ final class Rows {
             throw new AssertionError(e);
         }
     }
+
+    /** Changes rows behind the service's back, e.g. to age them for retention. */
+    static void update(String sql, Object... parameters) {
+        AgroalDataSource dataSource = Arc.container().instance(AgroalDataSource.class).get();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
 }
