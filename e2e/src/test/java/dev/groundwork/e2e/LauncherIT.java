@@ -92,6 +92,7 @@ class LauncherIT {
         assertEquals("http://" + local.get("GROUNDWORK_SENTRY_DSN_KEY") + "@" + gatewayHostPort + "/1", local.get("SENTRY_DSN"));
         assertTrue(local.get("GROUNDWORK_SENTRY_DSN_KEY").matches("[0-9a-f]{32}"), local.get("GROUNDWORK_SENTRY_DSN_KEY"));
         assertTrue(upOutput.contains("Sentry DSN: " + local.get("SENTRY_DSN")), upOutput);
+        assertTrue(upOutput.contains("Monitoring dashboard: " + local.get("GROUNDWORK_GATEWAY_URL") + "/monitoring/"), upOutput);
         Run env = launcher(60, "env");
         assertEquals(0, env.exitCode(), env.output());
         assertTrue(env.output().contains(local.get("GROUNDWORK_ADMIN_CLIENT_SECRET")), env.output());
