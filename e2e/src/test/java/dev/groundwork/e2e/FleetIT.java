@@ -197,43 +197,6 @@ class FleetIT {
     }
 
     /**
-     * The umbrella chart's dashboard and alerts name only metrics the services publish: an alert on a name nobody
-     * publishes never fires. Read from the repository's chart sources; {@code up} is Prometheus's own.
-     */
-    @Test
-    @Order(9)
-    void theChartsDashboardAndAlertsUseOurRealMetricNames() throws Exception {
-        fleet.awaitReady(Duration.ofSeconds(60));
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        java.nio.file.Path chart = java.nio.file.Path.of("..", "helm", "groundwork");
-        java.util.Map<String, String> queries = new java.util.LinkedHashMap<>();
-        var dashboard = json.readTree(chart.resolve("dashboards/groundwork-fleet.json").toFile());
-        for (var panel : dashboard.path("panels")) {
-            panel.path("targets").forEach(t -> queries.put("dashboard " + panel.path("title").asText() + " " + t.path("refId").asText(), t.path("expr").asText()));
-        }
-        java.util.regex.Pattern labelValues = java.util.regex.Pattern.compile("label_values\\((.*),\\s*\\w+\\)");
-        for (var variable : dashboard.path("templating").path("list")) {
-            java.util.regex.Matcher query = labelValues.matcher(variable.path("query").path("query").asText());
-            if (query.matches()) {
-                queries.put("dashboard variable " + variable.path("name").asText(), query.group(1));
-            }
-        }
-        var rules = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-                .readTree(chart.resolve("rules/groundwork.rules.yaml").toFile());
-        for (var group : rules.path("groups")) {
-            group.path("rules").forEach(r -> queries.put("alert " + r.path("alert").asText(), r.path("expr").asText()));
-        }
-        assertTrue(queries.size() > 25, "queries read: " + queries.keySet());
-
-        java.util.Set<String> published = new java.util.HashSet<>(List.of("up"));
-        for (String service : Fleet.SERVICES) {
-            fleet.managementBody(service, "/q/metrics").lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
-                    .forEach(l -> published.add(l.split("[{ ]", 2)[0]));
-        }
-        List<String> missing = new java.util.ArrayList<>();
-        queries.forEach((where, expr) -> PromQlNames.of(expr).stream().filter(name -> !published.contains(name))
-                .forEach(name -> missing.add(name + " (" + where + ")")));
-        assertTrue(missing.isEmpty(), "names no service publishes: " + missing);
      * Fleet health: monitoring-service polls every service's readiness; a killed cache-service shows as down (after
      * the failure threshold, with why), the others stay up, and once restarted it is up again, both changes recorded.
      */
@@ -274,6 +237,46 @@ class FleetIT {
         org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> wanted.test(health.get()));
         return health.get();
+    }
+
+    /**
+     * The umbrella chart's dashboard and alerts name only metrics the services publish: an alert on a name nobody
+     * publishes never fires. Read from the repository's chart sources; {@code up} is Prometheus's own.
+     */
+    @Test
+    @Order(9)
+    void theChartsDashboardAndAlertsUseOurRealMetricNames() throws Exception {
+        fleet.awaitReady(Duration.ofSeconds(60));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.nio.file.Path chart = java.nio.file.Path.of("..", "helm", "groundwork");
+        java.util.Map<String, String> queries = new java.util.LinkedHashMap<>();
+        var dashboard = json.readTree(chart.resolve("dashboards/groundwork-fleet.json").toFile());
+        for (var panel : dashboard.path("panels")) {
+            panel.path("targets").forEach(t -> queries.put("dashboard " + panel.path("title").asText() + " " + t.path("refId").asText(), t.path("expr").asText()));
+        }
+        java.util.regex.Pattern labelValues = java.util.regex.Pattern.compile("label_values\\((.*),\\s*\\w+\\)");
+        for (var variable : dashboard.path("templating").path("list")) {
+            java.util.regex.Matcher query = labelValues.matcher(variable.path("query").path("query").asText());
+            if (query.matches()) {
+                queries.put("dashboard variable " + variable.path("name").asText(), query.group(1));
+            }
+        }
+        var rules = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(chart.resolve("rules/groundwork.rules.yaml").toFile());
+        for (var group : rules.path("groups")) {
+            group.path("rules").forEach(r -> queries.put("alert " + r.path("alert").asText(), r.path("expr").asText()));
+        }
+        assertTrue(queries.size() > 25, "queries read: " + queries.keySet());
+
+        java.util.Set<String> published = new java.util.HashSet<>(List.of("up"));
+        for (String service : Fleet.SERVICES) {
+            fleet.managementBody(service, "/q/metrics").lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .forEach(l -> published.add(l.split("[{ ]", 2)[0]));
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        queries.forEach((where, expr) -> PromQlNames.of(expr).stream().filter(name -> !published.contains(name))
+                .forEach(name -> missing.add(name + " (" + where + ")")));
+        assertTrue(missing.isEmpty(), "names no service publishes: " + missing);
     }
 
     /**
