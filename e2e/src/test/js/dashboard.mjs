@@ -50,8 +50,9 @@ const browser = await chromium.launch({
 });
 const screenshots = process.env.SCREENSHOTS;
 const problems = [];
+let page;
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   const origin = new URL(gateway).origin;
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   // The browser logs the refused wrong password (400 from auth-service); nothing else may log an error.
@@ -134,6 +135,11 @@ try {
   await page.click("#sign-out");
   await page.locator("#sign-in").waitFor();
   assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes("auth")).length), 0, "signing out forgets the session");
+} catch (error) {
+  // What the person would have seen: the page's text, and a screenshot next to the others.
+  console.error(`page ${page?.url()}:\n${await page?.locator("body").innerText().catch(() => "?")}`);
+  if (screenshots) await page?.screenshot({ path: path.join(screenshots, "failure.png"), fullPage: true }).catch(() => {});
+  throw error;
 } finally {
   await browser.close();
 }

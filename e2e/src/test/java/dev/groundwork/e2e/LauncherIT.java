@@ -175,6 +175,11 @@ class LauncherIT {
         }
         assertTrue(after.get("GROUNDWORK_SENTRY_DSN_KEY").matches("[0-9a-f]{32}"), after.toString());
         assertTrue(after.get("SENTRY_DSN").startsWith("http://" + after.get("GROUNDWORK_SENTRY_DSN_KEY") + "@"), after.get("SENTRY_DSN"));
+        // The running monitoring-service was restarted with it: the DSN up printed is accepted, not a 401.
+        String envelope = "{}\n{\"type\":\"event\"}\n{\"message\":\"after the new key\"}\n";
+        io.restassured.RestAssured.given().header("X-Sentry-Auth", "Sentry sentry_version=7, sentry_key=" + after.get("GROUNDWORK_SENTRY_DSN_KEY"))
+                .contentType("application/x-sentry-envelope").body(envelope)
+                .post(after.get("GROUNDWORK_GATEWAY_URL") + "/api/1/envelope/").then().statusCode(200);
         // A key that is there is kept too.
         assertEquals(0, launcher(300, "up").exitCode());
         assertEquals(after.get("SENTRY_DSN"), localEnv().get("SENTRY_DSN"));
