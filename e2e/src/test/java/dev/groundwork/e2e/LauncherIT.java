@@ -178,7 +178,7 @@ class LauncherIT {
         // The running monitoring-service was restarted with it: the DSN up printed is accepted, not a 401.
         String envelope = "{}\n{\"type\":\"event\"}\n{\"message\":\"after the new key\"}\n";
         io.restassured.RestAssured.given().header("X-Sentry-Auth", "Sentry sentry_version=7, sentry_key=" + after.get("GROUNDWORK_SENTRY_DSN_KEY"))
-                .contentType("application/x-sentry-envelope").body(envelope)
+                .contentType("application/x-sentry-envelope").body(envelope.getBytes(StandardCharsets.UTF_8))
                 .post(after.get("GROUNDWORK_GATEWAY_URL") + "/api/1/envelope/").then().statusCode(200);
         // A key that is there is kept too.
         assertEquals(0, launcher(300, "up").exitCode());
