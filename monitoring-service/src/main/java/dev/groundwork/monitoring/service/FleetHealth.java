@@ -82,7 +82,7 @@ public class FleetHealth {
     private Map<String, URI> targets;
     /** The gauges' values: 1 up, 0 down, NaN unknown; every replica refreshes them from the database. */
     private final Map<String, Double> up = new ConcurrentHashMap<>();
-    private long lastWarning;
+    private final WarningOncePerMinute warnings = new WarningOncePerMinute(FleetHealth.class);
 
     @PostConstruct
     void start() {
@@ -132,11 +132,7 @@ public class FleetHealth {
             refreshGauges();
         } catch (RuntimeException e) {
             // Postgres away: nothing is recorded (an outage of ours is not the fleet's); say so once a minute.
-            long now = System.currentTimeMillis();
-            if (now - lastWarning >= 60_000) {
-                lastWarning = now;
-                Log.warnf("Fleet health could not poll, trying again every %s: %s", config.fleet().interval(), e.getMessage());
-            }
+            warnings.warnf("Fleet health could not poll, trying again every %s: %s", config.fleet().interval(), e.getMessage());
         }
     }
 

@@ -48,7 +48,7 @@ public class InboxProcessor {
     private final AtomicLong waiting = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile boolean stopping;
-    private long lastWarning;
+    private final WarningOncePerMinute warnings = new WarningOncePerMinute(InboxProcessor.class);
     private Thread worker;
     private Counter stored;
     private Counter failures;
@@ -90,11 +90,7 @@ public class InboxProcessor {
                 return;
             } catch (RuntimeException e) {
                 // Postgres away: the rows wait in the inbox; look again after a pause, saying so once a minute.
-                long now = System.currentTimeMillis();
-                if (now - lastWarning >= 60_000) {
-                    lastWarning = now;
-                    Log.warnf("The inbox could not be processed, trying again every second: %s", e.getMessage());
-                }
+                warnings.warnf("The inbox could not be processed, trying again every second: %s", e.getMessage());
                 sleep(IDLE_POLL_MILLIS);
             }
         }

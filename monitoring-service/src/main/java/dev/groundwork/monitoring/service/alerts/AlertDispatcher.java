@@ -6,6 +6,7 @@ import dev.groundwork.monitoring.client.WebhookClient;
 import dev.groundwork.monitoring.config.MonitoringConfig;
 import dev.groundwork.monitoring.repository.AlertRepository;
 import dev.groundwork.monitoring.repository.AlertRepository.DeliveryRow;
+import dev.groundwork.monitoring.service.WarningOncePerMinute;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -44,18 +45,14 @@ public class AlertDispatcher {
     @Inject
     MeterRegistry meters;
 
-    private long lastWarning;
+    private final WarningOncePerMinute warnings = new WarningOncePerMinute(AlertDispatcher.class);
 
     @Scheduled(every = "1S", delayed = "5S", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
             dispatch();
         } catch (RuntimeException e) {
-            long now = System.currentTimeMillis();
-            if (now - lastWarning >= 60_000) {
-                lastWarning = now;
-                Log.warnf("Alert deliveries could not be read, trying again every second: %s", e.getMessage());
-            }
+            warnings.warnf("Alert deliveries could not be read, trying again every second: %s", e.getMessage());
         }
     }
 

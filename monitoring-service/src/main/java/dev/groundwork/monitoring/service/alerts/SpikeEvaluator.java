@@ -1,7 +1,7 @@
 package dev.groundwork.monitoring.service.alerts;
 
 import dev.groundwork.monitoring.repository.AlertRepository;
-import io.quarkus.logging.Log;
+import dev.groundwork.monitoring.service.WarningOncePerMinute;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,18 +21,14 @@ public class SpikeEvaluator {
     @Inject
     Alerts alerts;
 
-    private long lastWarning;
+    private final WarningOncePerMinute warnings = new WarningOncePerMinute(SpikeEvaluator.class);
 
     @Scheduled(every = "${monitoring.alerting.spike-check-every}", delayed = "10S", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
             evaluate();
         } catch (RuntimeException e) {
-            long now = System.currentTimeMillis();
-            if (now - lastWarning >= 60_000) {
-                lastWarning = now;
-                Log.warnf("Spike rules could not be checked, trying again at the next check: %s", e.getMessage());
-            }
+            warnings.warnf("Spike rules could not be checked, trying again at the next check: %s", e.getMessage());
         }
     }
 
