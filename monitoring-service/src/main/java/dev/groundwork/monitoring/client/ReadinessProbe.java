@@ -8,13 +8,10 @@ import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,9 +68,11 @@ public class ReadinessProbe {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return new Result(false, "no answer within " + seconds(timeout));
+            return new Result(false, "no answer within " + HttpFailures.duration(timeout));
         } catch (ExecutionException e) {
-            return new Result(false, failure(e.getCause(), timeout));
+            Throwable cause = e.getCause();
+            return new Result(false, cause instanceof IOException ? HttpFailures.describe(cause, timeout)
+                    : "probe failed (" + cause.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(false, "probe interrupted");
@@ -103,28 +102,6 @@ public class ReadinessProbe {
             }
         }
         return String.join(", ", down);
-    }
-
-    private static String failure(Throwable cause, Duration timeout) {
-        if (cause instanceof HttpConnectTimeoutException) {
-            return "no connection within " + seconds(timeout);
-        }
-        if (cause instanceof HttpTimeoutException) {
-            return "no answer within " + seconds(timeout);
-        }
-        for (Throwable c = cause; c != null; c = c.getCause()) {
-            if (c instanceof ConnectException) {
-                return "connection refused";
-            }
-        }
-        if (cause instanceof IOException) {
-            return "connection failed (" + cause.getClass().getSimpleName() + ")";
-        }
-        return "probe failed (" + cause.getClass().getSimpleName() + ")";
-    }
-
-    private static String seconds(Duration timeout) {
-        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
     }
 
     private HttpClient client(Duration timeout) {

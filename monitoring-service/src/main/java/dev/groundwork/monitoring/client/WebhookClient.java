@@ -5,18 +5,12 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,33 +70,13 @@ public class WebhookClient {
             boolean retryable = status >= 500 || status == 408 || status == 425 || status == 429;
             Duration retryAfter = status == 429 || status == 503 ? retryAfter(response.headers().firstValue("Retry-After").orElse(null)) : null;
             return new Result(status, "HTTP " + status + (answer.isEmpty() ? "" : ": " + answer), retryAfter, retryable);
-        } catch (HttpConnectTimeoutException e) {
-            return failed("no connection within " + config.alerting().timeout().toSeconds() + " s");
-        } catch (HttpTimeoutException e) {
-            return failed("no answer within " + config.alerting().timeout().toSeconds() + " s");
         } catch (IOException e) {
-            return failed(cause(e));
+            return failed(HttpFailures.describe(e, config.alerting().timeout()));
         }
     }
 
     private static Result failed(String error) {
         return new Result(null, error, null, true);
-    }
-
-    /** What went wrong, in words of our own (the exceptions' messages can quote the host or the URI). */
-    private static String cause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) {
-                return "connection refused";
-            }
-            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-                return "host not found";
-            }
-            if (t instanceof SSLException) {
-                return "TLS failed";
-            }
-        }
-        return "connection failed (" + e.getClass().getSimpleName() + ")";
     }
 
     /** The start of the receiver's answer on one line, the webhook's path taken out should it be echoed. */
